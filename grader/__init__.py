@@ -1,0 +1,1 @@
+"""netgrader: grades students' socket programs by probing them over loopback."""

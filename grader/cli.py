@@ -1,0 +1,139 @@
+"""`grader grade|list|validate`: a thin shell over grader.engine and grader.report.
+
+Exit status: 0 every check passed, 1 a check failed, 2 a usage, exercise or submission
+error (printed as one clear message, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+from pathlib import Path
+
+from . import spec
+from .errors import GraderError, SubmissionError
+from .i18n import default_lang
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def exercise_dirs() -> list[Path]:
+    dirs = [Path.cwd() / "exercises", PROJECT / "exercises"]
+    return list(dict.fromkeys(d for d in dirs if d.is_dir()))
+
+
+def known_exercises() -> list[Path]:
+    found = {}
+    for directory in exercise_dirs():
+        for path in sorted(directory.glob("*.yaml")):
+            found.setdefault(path.stem, path)
+    return list(found.values())
+
+
+def find_exercise(name: str) -> Path:
+    path = Path(name)
+    if path.suffix in (".yaml", ".yml"):
+        if not path.is_file():
+            raise GraderError(f"no exercise file {path}")
+        return path
+    for candidate in known_exercises():
+        if candidate.stem == name:
+            return candidate
+    names = ", ".join(p.stem for p in known_exercises()) or "none"
+    raise GraderError(f"unknown exercise {name!r}; known exercises: {names}")
+
+
+def parse_files(pairs: list[str]) -> dict[str, str]:
+    files = {}
+    for pair in pairs:
+        role, sep, path = pair.partition("=")
+        if not sep or not role or not path:
+            raise GraderError(f"--file needs ROLE=PATH, like --file server=my_server.py (got {pair!r})")
+        files[role] = path
+    return files
+
+
+def rerun_command(args) -> str:
+    """The command that reruns one check, with `{check}` where its id goes."""
+    if os.environ.get("NETGRADER_VIA_MAKE"):
+        return shlex.join(["make", "grade", f"EX={args.exercise}", f"SUB={args.submission}"]) + " CHECK={check}"
+    return shlex.join(["grader", "grade", args.exercise, args.submission]) + " --check {check}"
+
+
+def cmd_grade(args) -> int:
+    from . import engine
+    from .report import json_report, terminal
+
+    exercise = spec.load(find_exercise(args.exercise))
+    overrides = parse_files(args.file)
+    unknown = [c for c in args.check if c not in {check.id for check in exercise.checks}]
+    if unknown and not exercise.python_checks:
+        ids = ", ".join(check.id for check in exercise.checks)
+        raise GraderError(f"unknown check {', '.join(unknown)} in {exercise.id}; its checks: {ids}")
+    from .submission import resolve
+
+    submission = resolve(args.submission, exercise, overrides)
+    if not submission.files and not submission.found:
+        raise SubmissionError(
+            f"{args.submission} holds no .py files; expected {', '.join(exercise.files.values())}"
+        )
+    grade = engine.grade(exercise, args.submission, overrides, args.check, args.isolation)
+    lang = args.lang or default_lang()
+    sys.stdout.write(terminal.render_grade(grade, lang, rerun_command(args)))
+    if args.json:
+        json_report.write(grade, lang, args.json)
+    return 0 if grade.passed else 1
+
+
+def cmd_list(args) -> int:
+    lang = args.lang or default_lang()
+    for path in known_exercises():
+        try:
+            exercise = spec.load(path)
+        except GraderError as exc:
+            print(f"{path.stem:<16} (invalid: {exc})")
+            continue
+        roles = ", ".join(f"{role}={name}" for role, name in exercise.files.items())
+        print(f"{exercise.id:<16} {exercise.title.pick(lang)}  [{roles}; {len(exercise.checks)} checks]")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    for name in args.files:
+        exercise = spec.load(find_exercise(name))
+        print(f"{exercise.path}: ok ({len(exercise.checks)} checks)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="grader", description="Grade students' network programs.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    grade = sub.add_parser("grade", help="grade a submission folder")
+    grade.add_argument("exercise", help="exercise id (see `grader list`) or path to its YAML")
+    grade.add_argument("submission", help="the student's folder")
+    grade.add_argument("--check", action="append", default=[], metavar="ID", help="run only this check (repeatable)")
+    grade.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    grade.add_argument("--lang", choices=["zh", "en"], help="language of the report (default: from the locale)")
+    grade.add_argument("--file", action="append", default=[], metavar="ROLE=PATH", help="use PATH for ROLE, e.g. server=my_server.py")
+    grade.add_argument("--isolation", choices=["auto", "netns", "loopback"], help="network isolation (default: auto)")
+    grade.set_defaults(run=cmd_grade)
+    listing = sub.add_parser("list", help="list the exercises")
+    listing.add_argument("--lang", choices=["zh", "en"])
+    listing.set_defaults(run=cmd_list)
+    validate = sub.add_parser("validate", help="check exercise YAML files")
+    validate.add_argument("files", nargs="+")
+    validate.set_defaults(run=cmd_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except GraderError as exc:
+        print(f"grader: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,57 @@
+"""Messages in the course's two languages. A message is a catalog key and its parameters
+(grader/results.Message); `tr` renders it. Bytes and lists in the parameters are shown the
+way a student can read them (grader/results.show_bytes).
+
+The language is `--lang`, else the locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG): zh for any
+Chinese locale, en otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import string
+
+from ..results import Message, show_bytes
+from . import en, zh
+
+CATALOGS = {"en": en.MESSAGES, "zh": zh.MESSAGES}
+
+
+def default_lang() -> str:
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def _shown(value, lang="en"):
+    if isinstance(value, Message):
+        return render(lang, value)
+    if isinstance(value, (bytes, bytearray)):
+        return show_bytes(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_shown(v) if isinstance(v, (bytes, bytearray)) else show_bytes(v) for v in value) or "-"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return "" if value is None else value
+
+
+class _Params(dict):
+    def __missing__(self, key):
+        return "?"
+
+
+def tr(lang: str, key: str, params: dict | None = None) -> str:
+    """The text of `key` in `lang`, falling back to English, then to the key itself."""
+    template = CATALOGS.get(lang, {}).get(key) or en.MESSAGES.get(key) or key
+    shown = _Params({k: _shown(v, lang) for k, v in (params or {}).items()})
+    return string.Formatter().vformat(template, (), shown)
+
+
+def render(lang: str, message: Message) -> str:
+    return tr(lang, message.key, message.params)
+
+
+def has(key: str) -> bool:
+    return key in en.MESSAGES

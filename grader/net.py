@@ -1,0 +1,167 @@
+"""Where a check's packets live: a private network namespace, or plain loopback as a fallback.
+
+In a namespace (the normal case) the student's processes and the grader's sockets share a
+network with nothing but `lo` in it, so the handout's port 8888 is free in every check, many
+checks run at once, a classroom address like 172.40.91.185 can be added to `lo`, and nothing
+can leave the machine. Root needs only a network namespace; anyone else gets a user
+namespace around it.
+
+Where Linux refuses namespaces (or NETGRADER_ISOLATION=loopback forces it), checks share the
+host's loopback; the spy in the student's Python then moves every bind to a free port on
+127.0.0.1 and every destination onto 127.0.0.1, which keeps checks apart and packets home.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from .errors import HarnessError
+
+AGENT = Path(__file__).with_name("nsagent.py")
+MODES = ("auto", "netns", "loopback")
+_refused: str | None = None  # why namespaces failed in this process, so we ask only once
+
+
+class Loopback:
+    """The fallback: the host's loopback, kept apart by the spy's port rewriting."""
+
+    isolation = "loopback"
+    spy_mode = "loopback"
+    peer_host = "127.0.0.1"
+
+    def __init__(self, reason: str = ""):
+        self.reason = reason
+
+    def socket(self, family=socket.AF_INET, kind=socket.SOCK_DGRAM) -> socket.socket:
+        return socket.socket(family, kind)
+
+    def wrap(self, argv: list[str]) -> list[str]:
+        return argv
+
+    def add_address(self, ip: str) -> None:
+        """Nothing to do: the spy rewrites such binds to 127.0.0.1."""
+
+    def peer_port(self, handout_port: int) -> int:
+        return 0  # any free port; the spy steers the student's client there
+
+    def member_pids(self) -> list[int]:
+        return []
+
+    def close(self) -> None:
+        pass
+
+
+class Namespace:
+    """A network namespace held open by grader/nsagent.py."""
+
+    isolation = "netns"
+    spy_mode = "netns"
+    peer_host = "0.0.0.0"
+    reason = ""
+
+    def __init__(self):
+        self._user_ns = os.geteuid() != 0
+        self._channel, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        unshare = ["unshare", "--user", "--map-root-user", "--net"] if self._user_ns else ["unshare", "--net"]
+        argv = [*unshare, "--", sys.executable, "-I", "-S", str(AGENT), str(child.fileno())]
+        try:
+            self._agent = subprocess.Popen(
+                argv,
+                pass_fds=[child.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            self._channel.close()
+            raise HarnessError(f"cannot start unshare: {exc}") from None
+        finally:
+            child.close()
+        self._channel.settimeout(10)
+        try:
+            answer = self._channel.recv(256)
+        except OSError:
+            answer = b""
+        if answer != b"ready":
+            self.close()
+            problem = self._agent.stderr.read().decode(errors="replace").strip() or answer.decode(errors="replace")
+            raise HarnessError(f"no network namespace: {problem or 'unshare failed'}")
+        self._agent.stderr.close()
+        self._ns_path = f"/proc/{self._agent.pid}/ns/net"
+        self._ns_id = os.readlink(self._ns_path)
+
+    def _ask(self, request: bytes, fds: bool = False):
+        self._channel.send(request)
+        if fds:
+            message, received, _flags, _addr = socket.recv_fds(self._channel, 256, 1)
+        else:
+            message, received = self._channel.recv(256), []
+        if not message.startswith(b"ok"):
+            raise HarnessError(f"namespace agent: {message.decode(errors='replace')}")
+        return received
+
+    def socket(self, family=socket.AF_INET, kind=socket.SOCK_DGRAM) -> socket.socket:
+        (fd,) = self._ask(f"socket {int(family)} {int(kind)}".encode(), fds=True)
+        return socket.socket(fileno=fd)
+
+    def add_address(self, ip: str) -> None:
+        self._ask(f"addr {ip}".encode())
+
+    def wrap(self, argv: list[str]) -> list[str]:
+        """The command that runs argv inside this namespace."""
+        enter = ["nsenter", f"--net={self._ns_path}"]
+        if self._user_ns:
+            enter += [f"--user=/proc/{self._agent.pid}/ns/user", "--preserve-credentials"]
+        return [*enter, "--", *argv]
+
+    def peer_port(self, handout_port: int) -> int:
+        return handout_port
+
+    def member_pids(self) -> list[int]:
+        """Every process inside the namespace but the agent: what clean-up must kill."""
+        found = []
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit() or int(entry.name) == self._agent.pid:
+                continue
+            try:
+                if os.readlink(f"/proc/{entry.name}/ns/net") == self._ns_id:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+        return found
+
+    def close(self) -> None:
+        self._channel.close()
+        try:
+            self._agent.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(self._agent.pid, signal.SIGKILL)
+            self._agent.wait()
+
+
+def open_network(mode: str | None = None):
+    """A Namespace when Linux allows it, else Loopback; `mode` or NETGRADER_ISOLATION forces one."""
+    global _refused
+    mode = mode or os.environ.get("NETGRADER_ISOLATION") or "auto"
+    if mode not in MODES:
+        raise HarnessError(f"isolation must be one of {', '.join(MODES)}, not {mode!r}")
+    if mode == "loopback":
+        return Loopback("forced")
+    if _refused is None or mode == "netns":
+        if not (shutil.which("unshare") and shutil.which("nsenter")):
+            _refused = "util-linux's unshare and nsenter are not installed"
+        else:
+            try:
+                return Namespace()
+            except HarnessError as exc:
+                _refused = str(exc)
+        if mode == "netns":
+            raise HarnessError(_refused)
+    return Loopback(_refused)

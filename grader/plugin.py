@@ -1,0 +1,273 @@
+"""pytest is the engine: this plugin turns each check of an exercise YAML into a pytest item.
+
+Registered through the `pytest11` entry point, so `pytest exercises/udp_echo.yaml` grades
+the reference solution and `--submission DIR` grades a student's folder. A check's `needs`
+skips it (with the reason) when a check it builds on did not pass. Each step has its own
+time limit; pytest-timeout only backs them up with the sum plus a margin.
+
+Teachers can add ordinary pytest functions (listed under `python_checks:` in the YAML) that
+use the `probe` fixture; `@pytest.mark.check(id=..., title={...}, points=..., needs=...)`
+gives them the same metadata as a YAML check.
+
+Results go into `config.stash[GRADING]`; the reporters read them from there. Student failures
+get a student-facing view (CheckFailed); anything else is a grader bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+import pytest
+
+from . import spec, steps
+from .errors import CheckFailed
+from .probe import Probe
+from .results import ERROR, FAILED, PASSED, SKIPPED, CheckResult, Failure, GradeResult, Message, ProcessReport
+from .sandbox import Sandbox
+from .submission import Submission, resolve
+
+GRADING = pytest.StashKey["Grading"]()
+PROBE = pytest.StashKey[Probe]()
+TAIL_LINES = 15
+TIMEOUT_MARGIN = 10.0
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("netgrader", "grading students' network programs")
+    group.addoption("--submission", help="the folder to grade (default: reference/<exercise>)")
+    group.addoption("--file", action="append", default=[], metavar="ROLE=PATH", help="map a role to a file")
+    group.addoption("--isolation", default=None, help="auto, netns or loopback (default: $NETGRADER_ISOLATION or auto)")
+    group.addoption("--check", action="append", default=[], metavar="ID", help="run only this check (repeatable)")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "check(id, title, points, needs, help, hidden): a teacher's Python check")
+    config.stash[GRADING] = Grading(config)
+
+
+def pytest_collect_file(file_path: Path, parent):
+    if file_path.suffix in (".yaml", ".yml") and file_path.parent.name == "exercises":
+        return ExerciseFile.from_parent(parent, path=file_path)
+    return None
+
+
+class Grading:
+    """The state of one pytest run: which submission, and every check's result so far."""
+
+    def __init__(self, config):
+        self.config = config
+        self.results: dict[str, GradeResult] = {}
+        self.submissions: dict[str, Submission] = {}
+        self.isolation = config.getoption("isolation")
+
+    def open(self, exercise: spec.Exercise) -> Submission:
+        if exercise.id not in self.submissions:
+            folder = self.config.getoption("submission") or exercise.path.parent.parent / "reference" / exercise.id
+            overrides = dict(item.split("=", 1) for item in self.config.getoption("file"))
+            submission = resolve(folder, exercise, overrides)
+            self.submissions[exercise.id] = submission
+            self.results[exercise.id] = GradeResult(exercise.id, exercise.title, str(submission.folder), "?")
+        return self.submissions[exercise.id]
+
+    def selected(self, check_id: str) -> bool:
+        wanted = self.config.getoption("check")
+        return not wanted or check_id in wanted
+
+    def status_of(self, exercise_id: str, check_id: str) -> str | None:
+        for result in self.results[exercise_id].checks:
+            if result.id == check_id:
+                return result.status
+        return None
+
+    def add(self, exercise: spec.Exercise, result: CheckResult, probe: Probe | None) -> None:
+        grade = self.results[exercise.id]
+        grade.checks.append(result)
+        if probe is not None and grade.isolation == "?":
+            network = probe.sandbox.network
+            grade.isolation = network.isolation
+            if network.isolation == "loopback" and network.reason != "forced":
+                grade.notices.append(Message("notice.loopback", {"reason": network.reason}))
+
+
+class ExerciseFile(pytest.File):
+    def collect(self):
+        exercise = spec.load(self.path)
+        grading = self.config.stash[GRADING]
+        grading.open(exercise)
+        self.exercise = exercise
+        for check in exercise.checks:
+            if grading.selected(check.id):
+                yield CheckItem.from_parent(self, name=check.id, check=check)
+        for path in exercise.python_checks:
+            yield PythonChecks.from_parent(self, path=path)
+
+
+class PythonChecks(pytest.Module):
+    """A teacher's file of pytest functions, graded with the exercise that lists it."""
+
+    def collect(self):
+        grading = self.config.stash[GRADING]
+        for item in super().collect():
+            if grading.selected(check_of(item).id):
+                yield item
+
+
+def check_of(item) -> spec.Check:
+    """The check an item grades: its YAML check, or the metadata of a Python check."""
+    if isinstance(item, CheckItem):
+        return item.check
+    marker = item.get_closest_marker("check")
+    meta = dict(marker.kwargs) if marker else {}
+    check_id = meta.get("id") or item.name.removeprefix("test_").replace("_", "-")
+    title = meta.get("title") or {"zh": check_id, "en": check_id}
+    needs = meta.get("needs") or ()
+    help_text = meta.get("help")
+    return spec.Check(
+        id=check_id,
+        title=spec.Text(**title),
+        steps=(),
+        line=item.reportinfo()[1] + 1 if item.reportinfo()[1] is not None else 0,
+        points=meta.get("points", 1),
+        needs=(needs,) if isinstance(needs, str) else tuple(needs),
+        hidden=meta.get("hidden", False),
+        help=spec.Text(**help_text) if help_text else None,
+    )
+
+
+def exercise_of(item) -> spec.Exercise:
+    return item.getparent(ExerciseFile).exercise
+
+
+def open_probe(item) -> Probe:
+    grading = item.config.stash[GRADING]
+    exercise = exercise_of(item)
+    probe = Probe(Sandbox(exercise, grading.open(exercise), grading.isolation))
+    item.stash[PROBE] = probe
+    return probe
+
+
+@pytest.fixture
+def probe(request):
+    """The probe API for a teacher's Python check, in a fresh sandbox of its own."""
+    probe = open_probe(request.node)
+    yield probe
+    probe.close()
+
+
+class CheckItem(pytest.Item):
+    def __init__(self, *, check: spec.Check, **kwargs):
+        super().__init__(**kwargs)
+        self.check = check
+        budget = sum(step.timeout for step in check.steps) + TIMEOUT_MARGIN
+        self.add_marker(pytest.mark.timeout(budget))
+
+    def runtest(self):
+        probe = open_probe(self)
+        try:
+            for step in self.check.steps:
+                steps.run(probe, step)
+        finally:
+            self.stash[CLOSE] = probe.close  # after the result is recorded (makereport)
+
+    def reportinfo(self):
+        return self.path, self.check.line - 1, f"{self.parent.exercise.id}::{self.check.id}"
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, CheckFailed):
+            return f"{excinfo.value.kind}: {excinfo.value}"
+        return super().repr_failure(excinfo)
+
+
+CLOSE = pytest.StashKey[object]()
+
+
+def pytest_runtest_setup(item):
+    if not isinstance(item, CheckItem) and item.getparent(ExerciseFile) is None:
+        return
+    grading = item.config.stash[GRADING]
+    exercise = exercise_of(item)
+    check = check_of(item)
+    unmet = [need for need in check.needs if grading.status_of(exercise.id, need) != PASSED]
+    if unmet:
+        result = _result(check, exercise, SKIPPED)
+        result.skip_reason = Message("skip.needs", {"needs": ", ".join(unmet)})
+        grading.add(exercise, result, None)
+        pytest.skip(f"needs {', '.join(unmet)}")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if item.getparent(ExerciseFile) is None or call.when != "call":
+        return
+    grading = item.config.stash[GRADING]
+    exercise = exercise_of(item)
+    probe = item.stash.get(PROBE, None)
+    try:
+        result = _result(check_of(item), exercise, PASSED, probe, call.excinfo, call.duration)
+    finally:
+        close = item.stash.get(CLOSE, None)
+        if close is not None:
+            close()
+    grading.add(exercise, result, probe)
+    if report.failed and result.status == FAILED:
+        report.longrepr = f"{result.failure.kind}: {result.failure.params}"
+
+
+def _result(check, exercise, status, probe=None, excinfo=None, duration=0.0) -> CheckResult:
+    result = CheckResult(
+        id=check.id,
+        title=check.title,
+        status=status,
+        points=0,
+        max_points=check.points,
+        location=f"{exercise.path}:{check.line}",
+        help=check.help,
+        hidden=check.hidden,
+        duration=duration,
+    )
+    if probe is not None:
+        probe.finish()
+        sandbox = probe.sandbox
+        result.steps = list(sandbox.steps)
+        result.warnings = list(sandbox.warnings)
+        result.processes = [_process_report(p) for p in sandbox.processes.values()]
+    if excinfo is not None:
+        error = excinfo.value
+        if isinstance(error, CheckFailed):
+            result.status = FAILED
+            failed = [i for i, s in enumerate(result.steps) if s.status == "failed"]
+            result.failure = Failure(error.kind, error.params, failed[0] if failed else None)
+        elif isinstance(error, AssertionError) and probe is not None:
+            result.status = FAILED  # a teacher's plain assert in a Python check
+            result.failure = Failure("assertion", {"message": str(error)}, None)
+        elif excinfo.errisinstance(pytest.skip.Exception):
+            result.status = SKIPPED
+        else:
+            result.status = ERROR
+            result.error = "".join(traceback.format_exception(error))
+            result.failure = Failure("error", {}, None)
+    if result.status == PASSED:
+        result.points = check.points
+    return result
+
+
+def _tail(text: str) -> str:
+    return "\n".join(text.rstrip().splitlines()[-TAIL_LINES:])
+
+
+def _process_report(process) -> ProcessReport:
+    return ProcessReport(
+        role=process.role,
+        script=process.script.name,
+        pid=process.pid,
+        returncode=process.returncode,
+        exception=process.exception,
+        stdout=_tail(process.stdout.text()),
+        stderr=_tail(process.stderr.text()),
+        output_cut=process.stdout.dropped + process.stderr.dropped,
+        typed=[(t.prompt, t.line) for t in process.typed],
+    )
+

@@ -1,0 +1,295 @@
+"""Start a student's script, talk to it, watch it, and stop it with everything it started.
+
+One thread per process waits on its stdout, stderr, spy events and exit (a pidfd) with a
+selector, so every wait in the grader is a wait for an event under one condition variable:
+`wait_until(lambda: ...)` returns the moment the bind, the text or the exit happens.
+
+Standard input is typed the way a person would: a line is written only when the program
+asks for one (the spy reports each `input()`), so prompts without a newline work, for
+servers too, and the transcript shows what was typed at which prompt.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+OUTPUT_CAP = 256 * 1024  # bytes kept per stream: its head and its tail, half each
+SPY_DIR = Path(__file__).with_name("spy")
+
+
+class Output:
+    """A captured stream with a bounded memory: the first and last OUTPUT_CAP/2 bytes."""
+
+    def __init__(self, cap: int = OUTPUT_CAP):
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.dropped = 0
+        self._half = cap // 2
+
+    def add(self, data: bytes) -> None:
+        room = self._half - len(self.head)
+        if room > 0:
+            self.head += data[:room]
+            data = data[room:]
+        if data:
+            self.tail += data
+            excess = len(self.tail) - self._half
+            if excess > 0:
+                del self.tail[:excess]
+                self.dropped += excess
+
+    @property
+    def size(self) -> int:
+        return len(self.head) + len(self.tail) + self.dropped
+
+    def text(self) -> str:
+        """What was kept, decoded; a gap marks bytes that were dropped."""
+        gap = f"\n[... {self.dropped} bytes cut ...]\n" if self.dropped else ""
+        return self.head.decode("utf-8", "replace") + gap + self.tail.decode("utf-8", "replace")
+
+
+@dataclass
+class Typed:
+    """One line the grader typed, and the prompt the program showed when it asked."""
+
+    line: str
+    prompt: str | None
+
+
+class StudentProcess:
+    """A running student script; create with `start()`, end with `stop()` (always)."""
+
+    def __init__(self, role: str, script: Path, argv: list[str], cwd: Path, env: dict, spy_config: dict):
+        self.role = role
+        self.script = script
+        self.stdout = Output()
+        self.stderr = Output()
+        self.events: list[dict] = []
+        self.typed: list[Typed] = []
+        self.returncode: int | None = None
+        self.started_at = 0.0
+        self.ended_at: float | None = None
+        self.waiting_for_input = False
+        self.last_prompt: str | None = None
+        self._argv, self._cwd, self._env, self._spy_config = argv, cwd, env, spy_config
+        self._pending: list[str] = []
+        self._partial_event = b""
+        self._close_stdin_at_end = False
+        self.changed = threading.Condition()
+
+    # ---------------------------------------------------------------- life cycle
+
+    def start(self, stdin_lines=(), eof: bool = False) -> "StudentProcess":
+        self._pending = list(stdin_lines)
+        self._close_stdin_at_end = eof
+        events_read, events_write = os.pipe()
+        env = dict(self._env)
+        env["NETGRADER_SPY"] = json.dumps({**self._spy_config, "fd": events_write})
+        env["PYTHONPATH"] = str(SPY_DIR)
+        try:
+            self._popen = subprocess.Popen(
+                self._argv,
+                cwd=self._cwd,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                pass_fds=(events_write,),
+                start_new_session=True,
+                bufsize=0,
+            )
+        finally:
+            os.close(events_write)
+        self.started_at = time.monotonic()
+        self.pid = self._popen.pid
+        self._events = os.fdopen(events_read, "rb", buffering=0)
+        self._pidfd = os.pidfd_open(self.pid)
+        self._thread = threading.Thread(target=self._pump, name=f"pump-{self.role}", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Kill the process, its process group and every descendant, then reap it."""
+        if self.returncode is None:
+            victims = self.descendants()
+            for kill in (lambda: os.killpg(self.pid, signal.SIGKILL), *(
+                (lambda pid=pid: os.kill(pid, signal.SIGKILL)) for pid in victims
+            )):
+                try:
+                    kill()
+                except (ProcessLookupError, PermissionError):
+                    pass
+        self._popen.wait()
+        self._thread.join(timeout=5)
+        for stream in (self._popen.stdin, self._popen.stdout, self._popen.stderr, self._events):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        try:
+            os.close(self._pidfd)
+        except OSError:
+            pass
+
+    def descendants(self) -> list[int]:
+        """Children, grandchildren, ... of this process as /proc shows them now."""
+        found, queue = [], [self.pid]
+        while queue:
+            pid = queue.pop()
+            try:
+                tasks = os.listdir(f"/proc/{pid}/task")
+            except OSError:
+                continue
+            for task in tasks:
+                try:
+                    with open(f"/proc/{pid}/task/{task}/children") as children:
+                        kids = [int(k) for k in children.read().split()]
+                except OSError:
+                    continue
+                found += kids
+                queue += kids
+        return found
+
+    # ---------------------------------------------------------------- talking to it
+
+    def type(self, line: str) -> None:
+        """Type a line; it is written when the program next asks for input."""
+        with self.changed:
+            self._pending.append(line)
+            if self.waiting_for_input:
+                self._feed_locked()
+
+    def close_stdin(self) -> None:
+        with self.changed:
+            self._close_stdin_at_end = True
+            if self.waiting_for_input and not self._pending:
+                self._feed_locked()
+
+    def _feed_locked(self) -> None:
+        stdin = self._popen.stdin
+        try:
+            if self._pending:
+                line = self._pending.pop(0)
+                self.typed.append(Typed(line, self.last_prompt))
+                stdin.write((line + "\n").encode("utf-8"))
+                self.waiting_for_input = False
+            elif self._close_stdin_at_end and not stdin.closed:
+                stdin.close()
+                self.typed.append(Typed("<EOF>", self.last_prompt))
+                self.waiting_for_input = False
+        except (BrokenPipeError, ValueError, OSError):
+            pass
+
+    # ---------------------------------------------------------------- watching it
+
+    @property
+    def running(self) -> bool:
+        return self.returncode is None
+
+    def wait_until(self, predicate, timeout: float) -> bool:
+        """Block until predicate() is true (re-checked at every change) or timeout passes."""
+        with self.changed:
+            return self.changed.wait_for(predicate, timeout)
+
+    def wait_exit(self, timeout: float) -> bool:
+        return self.wait_until(lambda: self.returncode is not None, timeout)
+
+    def events_of(self, *kinds: str) -> list[dict]:
+        with self.changed:
+            return [e for e in self.events if e["ev"] in kinds]
+
+    @property
+    def exception(self) -> dict | None:
+        """The last uncaught exception the spy reported, if any."""
+        found = self.events_of("exception")
+        return found[-1] if found else None
+
+    def describe(self) -> str:
+        state = f"exited with status {self.returncode}" if self.returncode is not None else "running"
+        return f"<StudentProcess {self.script.name} pid={self.pid} {state}>"
+
+    __repr__ = describe
+
+    def _pump(self) -> None:
+        selector = selectors.DefaultSelector()
+        selector.register(self._popen.stdout, selectors.EVENT_READ, self.stdout)
+        selector.register(self._popen.stderr, selectors.EVENT_READ, self.stderr)
+        selector.register(self._events, selectors.EVENT_READ, "events")
+        selector.register(self._pidfd, selectors.EVENT_READ, "exit")
+        open_streams = 3
+        while open_streams or self.returncode is None:
+            for key, _ in selector.select():
+                if key.data == "exit":
+                    selector.unregister(key.fileobj)
+                    code = self._popen.wait()
+                    # Output and events written just before the exit are read first.
+                    self._drain(selector)
+                    with self.changed:
+                        self.returncode = code
+                        self.ended_at = time.monotonic()
+                        self.changed.notify_all()
+                    if open_streams:
+                        # A child may still hold the pipes; do not wait for it forever.
+                        selector.close()
+                        return
+                    continue
+                try:
+                    data = os.read(key.fileobj.fileno(), 65536)
+                except OSError:
+                    data = b""
+                if not data:
+                    selector.unregister(key.fileobj)
+                    open_streams -= 1
+                    continue
+                if key.data == "events":
+                    self._parse_events(data)
+                else:
+                    with self.changed:
+                        key.data.add(data)
+                        self.changed.notify_all()
+        selector.close()
+
+    def _drain(self, selector) -> None:
+        """Read whatever is already buffered in the pipes, without blocking."""
+        for key in list(selector.get_map().values()):
+            if key.data == "exit":
+                continue
+            os.set_blocking(key.fileobj.fileno(), False)
+            while True:
+                try:
+                    data = os.read(key.fileobj.fileno(), 65536)
+                except (BlockingIOError, OSError):
+                    break
+                if not data:
+                    break
+                if key.data == "events":
+                    self._parse_events(data)
+                else:
+                    with self.changed:
+                        key.data.add(data)
+
+    def _parse_events(self, data: bytes) -> None:
+        *lines, self._partial_event = (self._partial_event + data).split(b"\n")
+        with self.changed:
+            for line in lines:
+                try:
+                    event = json.loads(line)
+                except ValueError:
+                    continue
+                self.events.append(event)
+                if event["ev"] == "input":
+                    self.waiting_for_input = True
+                    if event.get("prompt") is not None:
+                        self.last_prompt = event["prompt"]
+                    self._feed_locked()
+                    while event.get("all") and (self._pending or self._close_stdin_at_end) and not self._popen.stdin.closed:
+                        self._feed_locked()  # sys.stdin.read(): everything, then end of input
+            self.changed.notify_all()

@@ -1,0 +1,77 @@
+"""The results as JSON: the same facts as the terminal report, with messages rendered in the
+chosen language and the failure kind kept as a stable key for scripts and dashboards."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..i18n import render, tr
+from ..results import GradeResult, show_bytes
+from .terminal import failure_text, hints
+
+
+def to_dict(grade: GradeResult, lang: str) -> dict:
+    checks = []
+    for check in grade.checks:
+        entry = {
+            "id": check.id,
+            "title": check.title.pick(lang),
+            "status": check.status,
+            "score": check.points,
+            "max_score": check.max_points,
+            "location": check.location,
+            "duration": round(check.duration, 3),
+            "hidden": check.hidden,
+            "warnings": [render(lang, w) for w in check.warnings],
+            "steps": [
+                {
+                    "kind": step.kind,
+                    "text": tr(lang, f"step.{step.kind}", step.params),
+                    "status": step.status,
+                    "note": render(lang, step.note) if step.note else None,
+                    "elapsed": round(step.elapsed, 3),
+                }
+                for step in check.steps
+            ],
+        }
+        if check.skip_reason:
+            entry["skip_reason"] = render(lang, check.skip_reason)
+        if check.failure:
+            entry["kind"] = check.failure.kind
+            entry["message"] = "\n".join(failure_text(lang, check))
+            entry["hints"] = hints(lang, check)
+            entry["failed_step"] = check.failure.step
+        if check.error:
+            entry["error"] = check.error
+        entry["processes"] = [
+            {
+                "role": p.role,
+                "script": p.script,
+                "returncode": p.returncode,
+                "exception": p.exception,
+                "stdout_tail": p.stdout,
+                "stderr_tail": p.stderr,
+                "output_cut": p.output_cut,
+                "typed": [{"prompt": prompt, "line": line} for prompt, line in p.typed],
+            }
+            for p in check.processes
+        ]
+        checks.append(entry)
+    return {
+        "exercise": grade.exercise,
+        "title": grade.title.pick(lang),
+        "submission": grade.submission,
+        "isolation": grade.isolation,
+        "lang": lang,
+        "score": grade.points,
+        "max_score": grade.max_points,
+        "passed": grade.passed,
+        "notices": [render(lang, n) for n in grade.notices],
+        "checks": checks,
+    }
+
+
+def write(grade: GradeResult, lang: str, path: str | Path) -> None:
+    text = json.dumps(to_dict(grade, lang), ensure_ascii=False, indent=2, default=show_bytes)
+    Path(path).write_text(text + "\n", encoding="utf-8")

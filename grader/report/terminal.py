@@ -1,0 +1,130 @@
+"""The report a student reads in the terminal: ✓/✗ per check, and for a failure the numbered
+steps that ran, `***** Unsuccessful: ... *****`, what the program printed, a hint and the
+command that reruns just that check; the points at the end.
+"""
+
+from __future__ import annotations
+
+from ..i18n import render, tr
+from ..results import ERROR, FAILED, PASSED, SKIPPED, CheckResult, GradeResult, Message
+
+MARKS = {PASSED: "✓", FAILED: "✗", SKIPPED: "-", ERROR: "!"}
+STDERR_LINES = 8
+
+
+def failure_text(lang: str, check: CheckResult) -> list[str]:
+    """The lines that say why a check failed: the failure, where it broke, what the program said."""
+    failure = check.failure
+    params = failure.params
+    lines = [tr(lang, f"fail.{failure.kind}", params)]
+    cause = params.get("cause")
+    if cause:
+        said = tr(lang, f"cause.{cause}", params)
+        if said:
+            lines[0] += " " + said
+    if params.get("exc_line"):
+        lines.append("  " + tr(lang, "detail.where", params))
+    if params.get("in_thread"):
+        lines.append("  " + tr(lang, "detail.thread", params))
+    if params.get("prompt"):
+        lines.append("  " + tr(lang, "detail.waiting_input", {"prompt": repr(params["prompt"])}))
+    return lines
+
+
+def hints(lang: str, check: CheckResult) -> list[str]:
+    failure = check.failure
+    found = []
+    exc_type = failure.params.get("exc_type")
+    if exc_type == "TypeError" and "bytes" in str(failure.params.get("exc_message", "")):
+        found.append(tr(lang, "hint.exc.TypeError.bytes"))
+    elif exc_type and tr(lang, f"hint.exc.{exc_type}") != f"hint.exc.{exc_type}":
+        found.append(tr(lang, f"hint.exc.{exc_type}"))
+    else:
+        kind_hint = tr(lang, f"hint.{failure.kind}", failure.params)
+        if kind_hint and kind_hint != f"hint.{failure.kind}":
+            found.append(kind_hint)
+    if check.help is not None:
+        found.append(check.help.pick(lang))
+    return found
+
+
+def process_lines(lang: str, check: CheckResult) -> list[str]:
+    lines = []
+    for process in check.processes:
+        if process.returncode not in (None, 0) or process.exception or (check.failure.kind == "wrong_output"):
+            state = (
+                tr(lang, "report.process_exited", {"script": process.script, "status": process.returncode})
+                if process.returncode is not None
+                else tr(lang, "report.process_running", {"script": process.script})
+            )
+            lines.append(state)
+            if process.stderr.strip():
+                lines.append("  " + tr(lang, "report.stderr"))
+                lines += ["    " + line for line in process.stderr.splitlines()[-STDERR_LINES:]]
+            elif process.stdout.strip() and check.failure.kind == "wrong_output":
+                lines.append("  " + tr(lang, "report.stdout"))
+                lines += ["    " + line for line in process.stdout.splitlines()[-STDERR_LINES:]]
+            if process.output_cut:
+                lines.append("  " + tr(lang, "report.output_cut", {"bytes": process.output_cut}))
+    return lines
+
+
+def step_line(lang: str, number: int, step) -> str:
+    text = tr(lang, f"step.{step.kind}", step.params)
+    note = render(lang, step.note) if step.note else ""
+    return f"  {number}. {text:<44} {note}".rstrip()
+
+
+def render_check(lang: str, check: CheckResult, rerun: str) -> list[str]:
+    mark = MARKS[check.status]
+    title = check.title.pick(lang)
+    score = f"{check.points}/{check.max_points}"
+    head = f"{mark} {check.id}  {title}"
+    if check.status == SKIPPED:
+        reason = render(lang, check.skip_reason) if check.skip_reason else ""
+        return [f"{head}  {score}", f"  {reason}".rstrip()]
+    if check.status == PASSED:
+        return [f"{head}  {score}"]
+    lines = [f"{head}  ({check.location})  {score}"]
+    if check.hidden:
+        return lines
+    failed_at = check.failure.step if check.failure else None
+    for number, step in enumerate(check.steps, 1):
+        if number - 1 == failed_at:
+            lines.append("  " + tr(lang, "report.unsuccessful", {"step": tr(lang, f"step.{step.kind}", step.params)}))
+            break
+        lines.append(step_line(lang, number, step))
+    if check.status == ERROR:
+        lines.append("  " + tr(lang, "fail.error"))
+        lines.append("  " + tr(lang, "report.grader_error"))
+        lines += ["    " + line for line in (check.error or "").rstrip().splitlines()[-6:]]
+        return lines
+    lines += ["  " + line for line in failure_text(lang, check)]
+    lines += ["  " + line for line in process_lines(lang, check)]
+    for hint in hints(lang, check):
+        lines.append("  " + tr(lang, "report.hint", {"text": hint}))
+    lines.append("  " + tr(lang, "report.rerun", {"command": rerun.replace("{check}", check.id)}))
+    return lines
+
+
+def render_grade(grade: GradeResult, lang: str, rerun: str) -> str:
+    lines = [
+        tr(lang, "report.header", {"exercise": grade.exercise, "title": grade.title.pick(lang)}),
+        tr(lang, "report.submission", {"path": grade.submission, "isolation": grade.isolation}),
+    ]
+    lines += [render(lang, notice) for notice in grade.notices]
+    lines.append("")
+    warnings: list[Message] = []
+    for check in grade.checks:
+        lines += render_check(lang, check, rerun)
+        warnings += [w for w in check.warnings if w not in warnings]
+    if warnings:
+        lines.append("")
+        lines += [tr(lang, "report.warning", {"text": render(lang, w)}) for w in warnings]
+    counts = {status: sum(c.status == status for c in grade.checks) for status in MARKS}
+    lines.append("")
+    lines.append(
+        tr(lang, "report.total", {"points": grade.points, "max_points": grade.max_points, "passed": counts[PASSED],
+                                  "failed": counts[FAILED] + counts[ERROR], "skipped": counts[SKIPPED]})
+    )
+    return "\n".join(lines) + "\n"

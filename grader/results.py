@@ -1,0 +1,110 @@
+"""What a grading produced, as plain data: the only thing the reporters read.
+
+Messages are kept as catalog keys with their parameters (grader/i18n), never as finished
+text, so one run can be reported in Chinese, in English and as JSON. Bytes stay bytes until
+a reporter shows them with `show_bytes`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .spec import Text
+
+PASSED, FAILED, SKIPPED, ERROR = "passed", "failed", "skipped", "error"
+
+
+@dataclass
+class Message:
+    """A catalog key and its parameters: rendered in the reader's language."""
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class StepRecord:
+    """One action or expectation of a check, as it ran."""
+
+    kind: str  # catalog key step.<kind>
+    params: dict[str, Any]
+    status: str = "ok"  # ok | failed
+    note: Message | None = None
+    elapsed: float = 0.0
+
+
+@dataclass
+class ProcessReport:
+    role: str
+    script: str
+    pid: int
+    returncode: int | None
+    exception: dict | None
+    stdout: str
+    stderr: str
+    output_cut: int  # bytes of output not kept
+    typed: list[tuple[str | None, str]]  # (prompt, line typed)
+
+
+@dataclass
+class Failure:
+    kind: str
+    params: dict[str, Any]
+    step: int | None  # index into the steps of the check that failed
+
+
+@dataclass
+class CheckResult:
+    id: str
+    title: Text
+    status: str
+    points: int  # awarded
+    max_points: int
+    location: str  # exercises/udp_dict.yaml:14
+    steps: list[StepRecord] = field(default_factory=list)
+    failure: Failure | None = None
+    warnings: list[Message] = field(default_factory=list)
+    processes: list[ProcessReport] = field(default_factory=list)
+    skip_reason: Message | None = None
+    error: str | None = None  # a grader bug's traceback, for the maintainers
+    help: Text | None = None
+    hidden: bool = False
+    duration: float = 0.0
+
+
+@dataclass
+class GradeResult:
+    exercise: str
+    title: Text
+    submission: str
+    isolation: str
+    checks: list[CheckResult] = field(default_factory=list)
+    notices: list[Message] = field(default_factory=list)  # about the run, not a check
+
+    @property
+    def points(self) -> int:
+        return sum(c.points for c in self.checks)
+
+    @property
+    def max_points(self) -> int:
+        return sum(c.max_points for c in self.checks)
+
+    @property
+    def passed(self) -> bool:
+        return all(c.status == PASSED for c in self.checks)
+
+
+def show_bytes(data: bytes | str, limit: int = 60) -> str:
+    """Bytes as a student can read them: text in quotes, control bytes escaped, long values cut."""
+    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        shown = repr(raw[:limit])
+        return shown + (f" … ({len(raw)} bytes)" if len(raw) > limit else "")
+    escaped = "".join(
+        ch if ch.isprintable() or ch in "\u3000" else ch.encode("unicode_escape").decode("ascii") for ch in text[:limit]
+    )
+    suffix = f" … ({len(raw)} bytes)" if len(text) > limit else ""
+    return f'"{escaped}"{suffix}'

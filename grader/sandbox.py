@@ -1,0 +1,153 @@
+"""Everything one check runs in, and the promise that it is all gone afterwards.
+
+A Sandbox is a fresh temporary copy of the submission plus the exercise's fixtures, a network
+of its own (grader/net.py), the student processes and reference peers started in it, and the
+transcript of steps with the warnings they raised. `close()` stops every process (process
+groups, descendants, then anything left in the namespace), closes every socket and removes
+the directory, whether the check passed or not.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import net
+from .errors import CheckFailed
+from .process import StudentProcess
+from .results import Message, StepRecord
+from .spec import Exercise
+from .submission import Submission
+
+IPV4 = re.compile(rb"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])")
+COPY_IGNORE = shutil.ignore_patterns("__pycache__", ".git", "*.pyc", ".venv", "venv")
+
+
+class Sandbox:
+    def __init__(self, exercise: Exercise, submission: Submission, isolation: str | None = None):
+        self.exercise = exercise
+        self.submission = submission
+        self.steps: list[StepRecord] = []
+        self.warnings: list[Message] = []
+        self.processes: dict[str, StudentProcess] = {}
+        self.peers: dict = {}  # port name -> reference peer
+        self.clients: dict = {}  # name -> grader-side client probe
+        self.addresses: dict[str, tuple[str, int]] = {}  # port name -> where the student listens
+        self._closers: list = []
+        self.workdir = Path(tempfile.mkdtemp(prefix=f"netgrader-{exercise.id}-"))
+        try:
+            shutil.copytree(submission.folder, self.workdir, dirs_exist_ok=True, ignore=COPY_IGNORE, symlinks=True)
+            for fixture in exercise.fixtures:
+                target = self.workdir / fixture
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(exercise.fixture_dir / fixture, target)
+            self.network = net.open_network(isolation)
+        except BaseException:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            raise
+        self._addresses_added = False
+
+    # ---------------------------------------------------------------- transcript
+
+    @contextlib.contextmanager
+    def step(self, kind: str, **params):
+        """Record one step; a CheckFailed raised inside marks it as the failed one."""
+        record = StepRecord(kind=kind, params=params)
+        self.steps.append(record)
+        started = time.monotonic()
+        try:
+            yield record
+        except CheckFailed:
+            record.status = "failed"
+            raise
+        finally:
+            record.elapsed = time.monotonic() - started
+
+    def warn(self, key: str, **params) -> None:
+        message = Message(key, params)
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    # ---------------------------------------------------------------- processes
+
+    def start_student(self, role: str, stdin=(), eof: bool = False) -> StudentProcess:
+        """Start the student's script for `role` in the sandbox's directory and network."""
+        script = self.submission.files.get(role)
+        if script is None:
+            raise CheckFailed(
+                "missing_file",
+                expected=self.exercise.files[role],
+                found=", ".join(self.submission.found) or "-",
+                role=role,
+            )
+        self._add_hardcoded_addresses()
+        redirect = {self.exercise.ports[name].proto: list(peer.address) for name, peer in self.peers.items()}
+        process = StudentProcess(
+            role=role,
+            script=script,
+            argv=self.network.wrap([sys.executable, "-u", str(script)]),
+            cwd=self.workdir,
+            env=self._student_env(),
+            spy_config={"mode": self.network.spy_mode, "redirect": redirect},
+        )
+        if role in self.processes:
+            self.processes[role].stop()
+        self.processes[role] = process
+        return process.start(stdin, eof)
+
+    def _student_env(self) -> dict:
+        return {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(self.workdir),
+            "TMPDIR": str(self.workdir),
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+            "PYTHONIOENCODING": "utf-8",
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+
+    def _add_hardcoded_addresses(self) -> None:
+        """Give the namespace every classroom address the student's code names, so that
+        `bind(('172.40.91.185', 8888))` works here as it did in class."""
+        if self._addresses_added or self.network.isolation != "netns":
+            return
+        self._addresses_added = True
+        for path in self.workdir.rglob("*.py"):
+            for match in IPV4.findall(path.read_bytes()):
+                try:
+                    address = ipaddress.IPv4Address(match.decode())
+                except ValueError:
+                    continue
+                if not (address.is_loopback or address.is_unspecified or address.is_multicast):
+                    self.network.add_address(str(address))
+
+    def on_close(self, closer) -> None:
+        self._closers.append(closer)
+
+    # ---------------------------------------------------------------- clean-up
+
+    def close(self) -> None:
+        for process in self.processes.values():
+            process.stop()
+        for closer in reversed(self._closers):
+            with contextlib.suppress(Exception):
+                closer()
+        for pid in self.network.member_pids():  # daemons that left their process group
+            with contextlib.suppress(OSError):
+                os.kill(pid, 9)
+        self.network.close()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

@@ -1,0 +1,416 @@
+"""Load an exercise YAML into frozen dataclasses, or say exactly where and why it is wrong.
+
+The YAML is interpreted, never turned into code: a check is a list of steps, each a step
+kind from STEP_KINDS with its arguments, and grader/steps.py runs them. Every mapping the
+loader builds remembers its line, so an error reads `exercises/udp_dict.yaml:14: ...`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from .errors import SpecError
+
+LANGS = ("zh", "en")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+# ---------------------------------------------------------------- the step language
+
+
+@dataclass(frozen=True)
+class Arg:
+    types: tuple
+    required: bool = False
+    default: Any = None
+    refers_to: str | None = None  # "port" or "role": must name one the exercise declares
+
+
+@dataclass(frozen=True)
+class StepKind:
+    args: Mapping[str, Arg]
+    shorthand: str | None = None  # `start: server` means `start: {student: server}`
+    one_of: tuple = ()  # at most one of these arguments may be given
+    timeout_arg: str | None = None  # the argument holding the step's own time limit
+
+
+_NUM = (int, float)
+_TEXTS = (str, list)
+STEP_KINDS: dict[str, StepKind] = {
+    "start": StepKind(
+        shorthand="student",
+        args={
+            "student": Arg((str,), True, refers_to="role"),
+            "stdin": Arg((list,), default=()),
+            "eof": Arg((bool,), default=False),
+        },
+    ),
+    "listening": StepKind(
+        shorthand="port",
+        args={
+            "port": Arg((str,), True, refers_to="port"),
+            "student": Arg((str,), default="server", refers_to="role"),
+            "within": Arg(_NUM, default=3.0),
+        },
+        timeout_arg="within",
+    ),
+    "send": StepKind(
+        args={
+            "port": Arg((str,), True, refers_to="port"),
+            "text": Arg((str,)),
+            "hex": Arg((str,)),
+            "repeat": Arg((int,), default=1),
+            "from": Arg((str,), default="a"),
+        },
+        one_of=("text", "hex"),
+    ),
+    "reply": StepKind(
+        args={
+            "from": Arg((str,), default="a"),
+            "equals": Arg((str,)),
+            "contains": Arg(_TEXTS),
+            "matches": Arg((str,)),
+            "repeat": Arg((int,), default=1),
+            "skip_others": Arg((bool,), default=False),
+            "within": Arg(_NUM, default=2.0),
+        },
+        one_of=("equals", "contains", "matches"),
+        timeout_arg="within",
+    ),
+    "alive": StepKind(shorthand="student", args={"student": Arg((str,), True, refers_to="role")}),
+    "peer": StepKind(
+        args={
+            "port": Arg((str,), True, refers_to="port"),
+            "reply": Arg((str,), default="echo"),
+            "text": Arg((str,)),
+            "file": Arg((str,)),
+            "missing": Arg((str,), default="not found"),
+            "silent_on": Arg((list,), default=()),
+        },
+    ),
+    "type": StepKind(
+        args={"student": Arg((str,), True, refers_to="role"), "line": Arg((str,), True)},
+    ),
+    "stdout": StepKind(
+        args={
+            "student": Arg((str,), True, refers_to="role"),
+            "contains": Arg(_TEXTS),
+            "matches": Arg((str,)),
+            "within": Arg(_NUM, default=3.0),
+        },
+        one_of=("contains", "matches"),
+        timeout_arg="within",
+    ),
+    "exit": StepKind(
+        args={
+            "student": Arg((str,), True, refers_to="role"),
+            "code": Arg((int,), default=0),
+            "within": Arg(_NUM, default=3.0),
+        },
+        timeout_arg="within",
+    ),
+    "received": StepKind(
+        args={
+            "port": Arg((str,), True, refers_to="port"),
+            "equals": Arg((list,), True),
+            "allow_extra": Arg((list,), default=()),
+            "within": Arg(_NUM, default=3.0),
+        },
+        timeout_arg="within",
+    ),
+}
+PEER_BEHAVIOURS = ("echo", "lookup", "text", "none")
+
+
+# ---------------------------------------------------------------- the exercise model
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in both languages of the course."""
+
+    zh: str
+    en: str
+
+    def pick(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Port:
+    name: str
+    proto: str  # "udp" or "tcp"
+    port: int  # the handout's port
+    strict: bool = False  # another port fails instead of warning
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str
+    args: Mapping[str, Any]
+    line: int
+
+    @property
+    def timeout(self) -> float:
+        name = STEP_KINDS[self.kind].timeout_arg
+        return float(self.args[name]) if name else 0.0
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    title: Text
+    steps: tuple[Step, ...]
+    line: int
+    points: int = 1
+    needs: tuple[str, ...] = ()
+    hidden: bool = False
+    help: Text | None = None
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    path: Path
+    title: Text
+    handout: Text
+    files: Mapping[str, str]  # role -> expected file name
+    ports: Mapping[str, Port]
+    checks: tuple[Check, ...]
+    fixtures: tuple[str, ...] = ()
+    python_checks: tuple[Path, ...] = field(default=())
+
+    @property
+    def fixture_dir(self) -> Path:
+        return self.path.parent / self.id
+
+    def check(self, check_id: str) -> Check:
+        for check in self.checks:
+            if check.id == check_id:
+                return check
+        raise KeyError(check_id)
+
+
+# ---------------------------------------------------------------- loading
+
+
+class _Mapping(dict):
+    """A dict that knows the line it came from and the line of each key."""
+
+    line = 0
+    key_lines: dict
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader, node):
+    loader.flatten_mapping(node)
+    result = _Mapping()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise SpecError(f"{loader.name}:{key_node.start_mark.line + 1}: key {key!r} appears twice")
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+class _Where:
+    """Builds `file:line: message` errors for one file."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def error(self, line: int, message: str) -> SpecError:
+        return SpecError(f"{self.path}:{line}: {message}")
+
+    @staticmethod
+    def line_of(mapping, key=None) -> int:
+        if isinstance(mapping, _Mapping):
+            return mapping.key_lines.get(key, mapping.line) if key is not None else mapping.line
+        return 1
+
+
+def load(path: str | Path) -> Exercise:
+    """Read and validate one exercise file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError(f"{path}: no such exercise file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(f"{path}: cannot read: {exc}") from None
+    try:
+        loader = _Loader(text)
+        loader.name = str(path)
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 1
+        raise SpecError(f"{path}:{line}: not valid YAML: {exc.problem}") from None
+    return _exercise(data, path, _Where(path))
+
+
+def _expect_keys(where, mapping, allowed, required, what):
+    if not isinstance(mapping, dict):
+        raise where.error(where.line_of(mapping), f"{what} must be a mapping")
+    for key in mapping:
+        if key not in allowed:
+            raise where.error(
+                where.line_of(mapping, key),
+                f"unknown key {key!r} in {what}; expected one of: {', '.join(allowed)}",
+            )
+    for key in required:
+        if key not in mapping:
+            raise where.error(where.line_of(mapping), f"{what} needs the key {key!r}")
+
+
+def _text(where, mapping, key, parent) -> Text:
+    value = parent[key]
+    line = where.line_of(parent, key)
+    if not isinstance(value, dict) or set(value) != set(LANGS) or not all(isinstance(v, str) for v in value.values()):
+        raise where.error(line, f"{key!r} must give a text for each of: zh, en")
+    return Text(zh=value["zh"], en=value["en"])
+
+
+def _exercise(data, path: Path, where: _Where) -> Exercise:
+    allowed = ("id", "title", "handout", "files", "fixtures", "ports", "checks", "python_checks")
+    _expect_keys(where, data, allowed, ("id", "title", "handout", "files", "checks"), "an exercise")
+    ex_id = data["id"]
+    if ex_id != path.stem:
+        raise where.error(where.line_of(data, "id"), f"id {ex_id!r} must match the file name {path.stem!r}")
+
+    files = data["files"]
+    if not isinstance(files, dict) or not files or not all(isinstance(v, str) for v in files.values()):
+        raise where.error(where.line_of(data, "files"), "files must map each role to a file name, e.g. {server: server.py}")
+
+    ports = {}
+    for name, port in (data.get("ports") or {}).items():
+        line = where.line_of(data["ports"], name)
+        _expect_keys(where, port, ("proto", "port", "strict"), ("proto", "port"), f"port {name!r}")
+        if port["proto"] not in ("udp", "tcp"):
+            raise where.error(line, f"port {name!r}: proto must be udp or tcp, not {port['proto']!r}")
+        if not isinstance(port["port"], int) or not 0 < port["port"] < 65536:
+            raise where.error(line, f"port {name!r}: port must be a number from 1 to 65535")
+        ports[name] = Port(name, port["proto"], port["port"], bool(port.get("strict", False)))
+
+    fixtures = tuple(data.get("fixtures") or ())
+    for fixture in fixtures:
+        if not (path.parent / ex_id / fixture).is_file():
+            raise where.error(
+                where.line_of(data, "fixtures"),
+                f"fixture {fixture!r} is missing: expected {path.parent / ex_id / fixture}",
+            )
+    python_checks = []
+    for name in data.get("python_checks") or ():
+        file = path.parent / ex_id / name
+        if not file.is_file():
+            raise where.error(where.line_of(data, "python_checks"), f"python check file {file} is missing")
+        python_checks.append(file)
+
+    if not isinstance(data["checks"], list) or not data["checks"]:
+        raise where.error(where.line_of(data, "checks"), "checks must be a non-empty list")
+    checks: list[Check] = []
+    for raw in data["checks"]:
+        checks.append(_check(raw, where, files, ports, [c.id for c in checks]))
+    return Exercise(
+        id=ex_id,
+        path=path,
+        title=_text(where, data, "title", data),
+        handout=_text(where, data, "handout", data),
+        files=dict(files),
+        ports=ports,
+        checks=tuple(checks),
+        fixtures=fixtures,
+        python_checks=tuple(python_checks),
+    )
+
+
+def _check(raw, where, files, ports, earlier: list[str]) -> Check:
+    allowed = ("id", "title", "points", "needs", "hidden", "help", "steps")
+    _expect_keys(where, raw, allowed, ("id", "title", "steps"), "a check")
+    line = where.line_of(raw)
+    check_id = raw["id"]
+    if not isinstance(check_id, str) or not ID_PATTERN.match(check_id):
+        raise where.error(line, f"check id {check_id!r} must be lowercase letters, digits, - or _")
+    if check_id in earlier:
+        raise where.error(line, f"check id {check_id!r} is used twice")
+    needs = raw.get("needs") or ()
+    needs = (needs,) if isinstance(needs, str) else tuple(needs)
+    for need in needs:
+        if need not in earlier:
+            raise where.error(
+                where.line_of(raw, "needs"),
+                f"check {check_id!r} needs {need!r}, which is not a check defined above it",
+            )
+    points = raw.get("points", 1)
+    if not isinstance(points, int) or points < 0:
+        raise where.error(where.line_of(raw, "points"), "points must be a whole number, 0 or more")
+    steps = raw["steps"]
+    if not isinstance(steps, list) or not steps:
+        raise where.error(where.line_of(raw, "steps"), "steps must be a non-empty list")
+    return Check(
+        id=check_id,
+        title=_text(where, raw, "title", raw),
+        steps=tuple(_step(s, where, files, ports, line) for s in steps),
+        line=line,
+        points=points,
+        needs=needs,
+        hidden=bool(raw.get("hidden", False)),
+        help=_text(where, raw, "help", raw) if "help" in raw else None,
+    )
+
+
+def _step(raw, where, files, ports, check_line) -> Step:
+    line = where.line_of(raw) if isinstance(raw, dict) else check_line
+    if not isinstance(raw, dict) or len(raw) != 1:
+        raise where.error(line, "a step is one mapping like `send: {port: echo, text: hi}`")
+    (kind, args), = raw.items()
+    if kind not in STEP_KINDS:
+        raise where.error(line, f"unknown step {kind!r}; known steps: {', '.join(STEP_KINDS)}")
+    schema = STEP_KINDS[kind]
+    if not isinstance(args, dict):
+        if schema.shorthand is None or args is None:
+            raise where.error(line, f"step {kind!r} needs a mapping of arguments")
+        args = {schema.shorthand: args}
+    for name, value in args.items():
+        if name not in schema.args:
+            raise where.error(line, f"step {kind!r} has no argument {name!r}; it takes: {', '.join(schema.args)}")
+        arg = schema.args[name]
+        if not isinstance(value, arg.types) or (isinstance(value, bool) and bool not in arg.types):
+            wanted = " or ".join(t.__name__ for t in arg.types)
+            raise where.error(line, f"step {kind!r}: {name!r} must be a {wanted}, not {value!r}")
+        if arg.refers_to == "port" and value not in ports:
+            raise where.error(line, f"step {kind!r}: unknown port {value!r}; declared ports: {', '.join(ports) or 'none'}")
+        if arg.refers_to == "role" and value not in files:
+            raise where.error(line, f"step {kind!r}: unknown role {value!r}; roles: {', '.join(files)}")
+    given = [name for name in schema.one_of if name in args]
+    if len(given) > 1:
+        raise where.error(line, f"step {kind!r}: give only one of {', '.join(schema.one_of)}")
+    for name, arg in schema.args.items():
+        if arg.required and name not in args:
+            raise where.error(line, f"step {kind!r} needs the argument {name!r}")
+    if kind == "peer":
+        behaviour = args.get("reply", "echo")
+        if behaviour not in PEER_BEHAVIOURS:
+            raise where.error(line, f"peer reply must be one of {', '.join(PEER_BEHAVIOURS)}, not {behaviour!r}")
+        needed = {"text": "text", "lookup": "file"}.get(behaviour)
+        if needed and needed not in args:
+            raise where.error(line, f"a peer that replies with {behaviour!r} needs {needed!r}")
+    full = {name: arg.default for name, arg in schema.args.items() if arg.default is not None}
+    full.update(args)
+    return Step(kind=kind, args=full, line=line)

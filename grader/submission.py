@@ -1,0 +1,47 @@
+"""Which of the student's files plays which role (server, client) of an exercise.
+
+Students misname files all the time (`Server.py`, `udp_server.py`, `服务端.py`); the grader
+never guesses silently. A missing role is reported with the name the exercise expects and
+the .py files that are there, and `--file server=udp_server.py` maps it by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import SubmissionError
+from .spec import Exercise
+
+
+@dataclass(frozen=True)
+class Submission:
+    folder: Path
+    files: dict[str, Path]  # role -> script inside the folder
+    missing: dict[str, str] = field(default_factory=dict)  # role -> the file name expected
+    found: tuple[str, ...] = ()  # the .py files present, for the message
+
+
+def resolve(folder: str | Path, exercise: Exercise, overrides: dict[str, str] | None = None) -> Submission:
+    folder = Path(folder)
+    if not folder.exists():
+        raise SubmissionError(f"submission folder {folder} does not exist")
+    if not folder.is_dir():
+        raise SubmissionError(f"submission {folder} is not a folder: give the folder that holds {', '.join(exercise.files.values())}")
+    folder = folder.resolve()
+    found = tuple(sorted(str(p.relative_to(folder)) for p in folder.rglob("*.py") if "__pycache__" not in p.parts))
+    overrides = overrides or {}
+    for role in overrides:
+        if role not in exercise.files:
+            raise SubmissionError(f"--file {role}=…: exercise {exercise.id} has no role {role!r}; roles: {', '.join(exercise.files)}")
+    files, missing = {}, {}
+    for role, expected in exercise.files.items():
+        name = overrides.get(role, expected)
+        path = (folder / name).resolve()
+        if not path.is_relative_to(folder):
+            raise SubmissionError(f"--file {role}={name}: the file must be inside {folder}")
+        if path.is_file():
+            files[role] = path.relative_to(folder)
+        else:
+            missing[role] = name
+    return Submission(folder=folder, files=files, missing=missing, found=found)
