@@ -70,10 +70,6 @@ class Grading:
             self.results[exercise.id] = GradeResult(exercise.id, exercise.title, str(submission.folder), "?")
         return self.submissions[exercise.id]
 
-    def selected(self, check_id: str) -> bool:
-        wanted = self.config.getoption("check")
-        return not wanted or check_id in wanted
-
     def status_of(self, exercise_id: str, check_id: str) -> str | None:
         for result in self.results[exercise_id].checks:
             if result.id == check_id:
@@ -97,20 +93,27 @@ class ExerciseFile(pytest.File):
         grading.open(exercise)
         self.exercise = exercise
         for check in exercise.checks:
-            if grading.selected(check.id):
-                yield CheckItem.from_parent(self, name=check.id, check=check)
+            yield CheckItem.from_parent(self, name=check.id, check=check)
         for path in exercise.python_checks:
-            yield PythonChecks.from_parent(self, path=path)
+            yield pytest.Module.from_parent(self, path=path)
 
 
-class PythonChecks(pytest.Module):
-    """A teacher's file of pytest functions, graded with the exercise that lists it."""
-
-    def collect(self):
-        grading = self.config.stash[GRADING]
-        for item in super().collect():
-            if grading.selected(check_of(item).id):
-                yield item
+def pytest_collection_modifyitems(config, items):
+    """`--check ID` runs that check and, before it, the checks it needs (transitively)."""
+    wanted = set(config.getoption("check"))
+    if not wanted:
+        return
+    graded = [item for item in items if item.getparent(ExerciseFile) is not None]
+    needs = {check_of(item).id: check_of(item).needs for item in graded}
+    keep, queue = set(), list(wanted)
+    while queue:
+        check_id = queue.pop()
+        if check_id not in keep:
+            keep.add(check_id)
+            queue += needs.get(check_id, ())
+    selected = [item for item in items if item not in graded or check_of(item).id in keep]
+    config.hook.pytest_deselected(items=[item for item in items if item not in selected])
+    items[:] = selected
 
 
 def check_of(item) -> spec.Check:
@@ -259,14 +262,17 @@ def _tail(text: str) -> str:
 
 
 def _process_report(process) -> ProcessReport:
+    def shown(text):  # paths as the student knows them, not the sandbox's
+        return _tail(text.replace(f"{process.cwd}/", ""))
+
     return ProcessReport(
         role=process.role,
         script=process.script.name,
         pid=process.pid,
         returncode=process.returncode,
         exception=process.exception,
-        stdout=_tail(process.stdout.text()),
-        stderr=_tail(process.stderr.text()),
+        stdout=shown(process.stdout.text()),
+        stderr=shown(process.stderr.text()),
         output_cut=process.stdout.dropped + process.stderr.dropped,
         typed=[(t.prompt, t.line) for t in process.typed],
     )

@@ -277,6 +277,7 @@ class UdpClient:
         probe.sandbox.on_close(self.sock.close)
         self.sent_at = 0.0
         self.last_sent = b""
+        self.last_sender: tuple[str, int] | None = None  # where the last reply came from
 
     def send(self, data: bytes | str) -> "UdpClient":
         data = data.encode("utf-8") if isinstance(data, str) else data
@@ -302,12 +303,13 @@ class UdpClient:
             if remaining <= 0:
                 return None
             ready, _, _ = select.select([self.sock], [], [], min(POLL, remaining))
+            if not ready and server is not None and not server.running:
+                ready, _, _ = select.select([self.sock], [], [], 0)  # a reply sent just before it died
+                if not ready:
+                    return None
             if ready:
-                data, _sender = self.sock.recvfrom(65536)
+                data, self.last_sender = self.sock.recvfrom(65536)
                 return data
-            if server is not None and not server.running:
-                ready, _, _ = select.select([self.sock], [], [], 0)
-                return self.sock.recvfrom(65536)[0] if ready else None
 
     def expect_reply(self, equals=None, contains=None, matches=None, within: float = 2.0,
                      skip_others: bool = False) -> bytes:

@@ -70,6 +70,7 @@ class StudentProcess:
     def __init__(self, role: str, script: Path, argv: list[str], cwd: Path, env: dict, spy_config: dict):
         self.role = role
         self.script = script
+        self.cwd = cwd
         self.stdout = Output()
         self.stderr = Output()
         self.events: list[dict] = []

@@ -5,6 +5,8 @@ command that reruns just that check; the points at the end.
 
 from __future__ import annotations
 
+import unicodedata
+
 from ..i18n import render, tr
 from ..results import ERROR, FAILED, PASSED, SKIPPED, CheckResult, GradeResult, Message
 
@@ -69,10 +71,16 @@ def process_lines(lang: str, check: CheckResult) -> list[str]:
     return lines
 
 
+def pad(text: str, width: int) -> str:
+    """Pad to a column width as a terminal shows it: a Chinese character takes two columns."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(1, width - shown)
+
+
 def step_line(lang: str, number: int, step) -> str:
     text = tr(lang, f"step.{step.kind}", step.params)
     note = render(lang, step.note) if step.note else ""
-    return f"  {number}. {text:<44} {note}".rstrip()
+    return f"  {number}. {pad(text, 44)}{note}".rstrip()
 
 
 def render_check(lang: str, check: CheckResult, rerun: str) -> list[str]:

@@ -1,0 +1,29 @@
+# Two commands do everything on a fresh machine:
+#   make grade EX=udp_echo [SUB=path/to/folder] [CHECK=check-id] [GRADE_LANG=zh|en]
+#   make test
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+EX ?= udp_echo
+SUB ?= $(if $(wildcard samples/$(EX)),samples/$(EX),reference/$(EX))
+CHECK ?=
+GRADE_LANG ?=
+
+.PHONY: grade test list soak clean
+
+$(VENV)/.ready: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+grade: $(VENV)/.ready
+	@NETGRADER_VIA_MAKE=1 $(PY) -m grader grade $(EX) $(SUB) $(if $(CHECK),--check $(CHECK)) $(if $(GRADE_LANG),--lang $(GRADE_LANG))
+
+list: $(VENV)/.ready
+	@$(PY) -m grader list
+
+test: $(VENV)/.ready
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) *.egg-info

@@ -1,0 +1,18 @@
+"""
+udp_client.py  回声客户端（学生作业示例）
+"""
+from socket import *
+
+ADDR = ('127.0.0.1', 8888)
+udp_socket = socket(AF_INET, SOCK_DGRAM)
+while True:
+    try:
+        msg = input('>>')
+    except EOFError:
+        break
+    if msg == '##':
+        break
+    udp_socket.sendto(msg.encode(), ADDR)
+    data, addr = udp_socket.recvfrom(4096)
+    print(f'从服务器端收到消息: {data.decode()}')
+udp_socket.close()

@@ -1,0 +1,110 @@
+"""Every reference solution passes every check; every broken submission under
+tests/students/<exercise>/<bug>/ fails exactly the checks its expect.yaml names, each with
+the failure kind it names; and every check of every exercise is failed by at least one.
+
+A broken submission folder holds only the files that are broken; the roles it lacks are
+taken from reference/<exercise>/ (unless expect.yaml says `missing: [role]`).
+
+expect.yaml:
+    bug: what is wrong, in a sentence (modelled on real student code)
+    fails: {check-id: failure-kind, ...}     every other check must pass or be skipped;
+                                             {} for a program that passes with warnings
+    warnings: [warn.other_port, ...]         optional: warning keys the report must carry
+    missing: [client]                        optional: roles left out on purpose
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT, STUDENTS, grade_json
+from grader import spec
+
+EXERCISES = sorted(p.stem for p in (ROOT / "exercises").glob("*.yaml"))
+BROKEN = sorted(p.parent for p in STUDENTS.glob("*/*/expect.yaml"))
+PARALLEL = int(os.environ.get("NETGRADER_TEST_JOBS", "6"))
+
+
+def assemble(folder: Path, tmp: Path) -> Path:
+    """The broken files plus the reference's files for the roles the folder lacks."""
+    exercise = folder.parent.name
+    expect = yaml.safe_load((folder / "expect.yaml").read_text(encoding="utf-8"))
+    target = tmp / "submissions" / exercise / folder.name
+    shutil.copytree(folder, target, ignore=shutil.ignore_patterns("expect.yaml", "__pycache__"))
+    files = spec.load(ROOT / "exercises" / f"{exercise}.yaml").files
+    for role, name in files.items():
+        if role in (expect.get("missing") or ()) or (target / name).exists():
+            continue
+        shutil.copy(ROOT / "reference" / exercise / name, target / name)
+    return target
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory):
+    """Grade the references and all broken submissions at once, a few at a time."""
+    tmp = tmp_path_factory.mktemp("graded")
+    jobs = {("reference", ex): (ex, ROOT / "reference" / ex) for ex in EXERCISES}
+    for folder in BROKEN:
+        jobs[(folder.parent.name, folder.name)] = (folder.parent.name, assemble(folder, tmp))
+
+    def run(item):
+        key, (exercise, path) = item
+        return key, grade_json(exercise, path, tmp)
+
+    with ThreadPoolExecutor(PARALLEL) as pool:
+        return dict(pool.map(run, jobs.items()))
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_reference_passes_every_check(graded, exercise):
+    code, report, text = graded[("reference", exercise)]
+    failing = {c["id"]: (c["status"], c.get("message")) for c in report["checks"] if c["status"] != "passed"}
+    assert not failing, text
+    assert code == 0
+    assert report["score"] == report["max_score"] > 0
+    assert not [w for c in report["checks"] for w in c["warnings"]], text
+
+
+@pytest.mark.parametrize("folder", BROKEN, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_broken_submission_fails_as_expected(graded, folder):
+    expect = yaml.safe_load((folder / "expect.yaml").read_text(encoding="utf-8"))
+    code, report, text = graded[(folder.parent.name, folder.name)]
+    statuses = {c["id"]: c for c in report["checks"]}
+    for check_id, kind in expect["fails"].items():
+        assert check_id in statuses, f"{check_id} not in report"
+        assert statuses[check_id]["status"] == "failed", text
+        assert statuses[check_id]["kind"] == kind, text
+        assert statuses[check_id]["message"], text
+        assert statuses[check_id]["hints"], text
+    for check_id, check in statuses.items():
+        if check_id not in expect["fails"]:
+            assert check["status"] in ("passed", "skipped"), f"{check_id} unexpectedly {check['status']}\n{text}"
+            if check["status"] == "skipped":
+                assert check["skip_reason"]
+    warned = {w for c in report["checks"] for w in c["warnings"]}
+    for key in expect.get("warnings") or ():
+        assert any(key_matches(key, w) for w in warned), f"no warning {key}: {warned}\n{text}"
+    assert code == (1 if expect["fails"] else 0)
+
+
+def key_matches(key: str, rendered: str) -> bool:
+    from grader.i18n import en
+
+    template = en.MESSAGES[key]
+    return template.split("{")[0] in rendered
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_every_check_is_failed_by_some_broken_submission(graded, exercise):
+    checks = {c["id"] for c in graded[("reference", exercise)][1]["checks"]}  # YAML and Python checks
+    failed = set()
+    for folder in BROKEN:
+        if folder.parent.name == exercise:
+            failed |= set(yaml.safe_load((folder / "expect.yaml").read_text(encoding="utf-8"))["fails"])
+    assert checks - failed == set(), f"checks no broken submission fails: {sorted(checks - failed)}"
