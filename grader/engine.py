@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .errors import HarnessError
+from .errors import GraderError, HarnessError
 from .results import GradeResult
 from .spec import Exercise
 
@@ -35,6 +35,9 @@ def grade(
 ) -> GradeResult:
     from .plugin import GRADING
 
+    yaml_ids = [check.id for check in exercise.checks]
+    if not exercise.python_checks:
+        _unknown_checks(exercise, checks or (), yaml_ids)
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     args = [
         str(exercise.path),
@@ -57,6 +60,15 @@ def grade(
     sink = _Sink()
     code = pytest.main(args, plugins=[sink])
     results = sink.config.stash[GRADING].results if sink.config else {}
-    if exercise.id not in results or code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+    ok = (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED)
+    if exercise.id not in results or code not in ok:
         raise HarnessError(f"pytest could not grade {exercise.path} (exit code {int(code)})")
-    return results[exercise.id]
+    result = results[exercise.id]
+    _unknown_checks(exercise, checks or (), [check.id for check in result.checks] + yaml_ids)
+    return result
+
+
+def _unknown_checks(exercise: Exercise, wanted, known) -> None:
+    unknown = [check for check in wanted if check not in known]
+    if unknown:
+        raise GraderError(f"unknown check {', '.join(unknown)} in {exercise.id}; its checks: {', '.join(known)}")

@@ -11,6 +11,7 @@ servers too, and the transcript shows what was typed at which prompt.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import selectors
@@ -21,6 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+PR_SET_CHILD_SUBREAPER = 36
 OUTPUT_CAP = 256 * 1024  # bytes kept per stream: its head and its tail, half each
 SPY_DIR = Path(__file__).with_name("spy")
 
@@ -294,3 +296,41 @@ class StudentProcess:
                     while event.get("all") and (self._pending or self._close_stdin_at_end) and not self._popen.stdin.closed:
                         self._feed_locked()  # sys.stdin.read(): everything, then end of input
             self.changed.notify_all()
+
+
+def become_subreaper() -> None:
+    """Make processes orphaned by a student's double fork our children, not init's, so that
+    clean-up can reap them (in a container, init may never do it)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def marked_processes(marker: bytes) -> list[int]:
+    """Processes whose environment carries `marker`: what a check started, even the daemons
+    that left its process group and session."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/environ", "rb") as environ:
+                if marker in environ.read().split(b"\0"):
+                    found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def kill_and_reap(pids) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            continue
+    for pid in pids:
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass  # not our child: init reaps it

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import net
 from .errors import CheckFailed
-from .process import StudentProcess
+from .process import StudentProcess, become_subreaper, kill_and_reap, marked_processes
 from .results import Message, StepRecord
 from .spec import Exercise
 from .submission import Submission
@@ -41,7 +41,9 @@ class Sandbox:
         self.clients: dict = {}  # name -> grader-side client probe
         self.addresses: dict[str, tuple[str, int]] = {}  # port name -> where the student listens
         self._closers: list = []
+        become_subreaper()
         self.workdir = Path(tempfile.mkdtemp(prefix=f"netgrader-{exercise.id}-"))
+        self.marker = f"NETGRADER_SANDBOX={self.workdir.name}"
         try:
             shutil.copytree(submission.folder, self.workdir, dirs_exist_ok=True, ignore=COPY_IGNORE, symlinks=True)
             for fixture in exercise.fixtures:
@@ -112,6 +114,7 @@ class Sandbox:
             "PYTHONIOENCODING": "utf-8",
             "PYTHONUNBUFFERED": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
+            "NETGRADER_SANDBOX": self.workdir.name,
         }
 
     def _add_hardcoded_addresses(self) -> None:
@@ -140,9 +143,9 @@ class Sandbox:
         for closer in reversed(self._closers):
             with contextlib.suppress(Exception):
                 closer()
-        for pid in self.network.member_pids():  # daemons that left their process group
-            with contextlib.suppress(OSError):
-                os.kill(pid, 9)
+        # Daemons that left their process group: still in the namespace, still carrying the mark.
+        leftovers = set(self.network.member_pids()) | set(marked_processes(self.marker.encode()))
+        kill_and_reap(sorted(leftovers))
         self.network.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
 

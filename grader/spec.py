@@ -261,7 +261,10 @@ def load(path: str | Path) -> Exercise:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 1
-        raise SpecError(f"{path}:{line}: not valid YAML: {exc.problem}") from None
+        context = ""
+        if exc.context and exc.context_mark and exc.context_mark.line + 1 != line:
+            context = f" ({exc.context} at line {exc.context_mark.line + 1})"
+        raise SpecError(f"{path}:{line}: not valid YAML: {exc.problem}{context}") from None
     return _exercise(data, path, _Where(path))
 
 

@@ -1,0 +1,75 @@
+"""The command line as users meet it: exit statuses, messages for their mistakes, languages,
+JSON, and the role mapping of misnamed files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from conftest import ROOT, run_grader
+
+
+def test_passing_submission_exits_0_and_writes_json(tmp_path):
+    out = tmp_path / "r.json"
+    done = run_grader("grade", "udp_echo", "reference/udp_echo", "--check", "server-echoes", "--json", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert [c["id"] for c in report["checks"]] == ["server-listens", "server-echoes"]  # with what it needs
+    assert report["score"] == report["max_score"] == 3
+    assert report["isolation"] in ("netns", "loopback")
+    steps = report["checks"][1]["steps"]
+    assert steps[2]["text"] == 'send "hello" → 127.0.0.1:8888' or report["isolation"] == "loopback"
+
+
+def test_report_speaks_chinese_or_english(tmp_path):
+    zh = run_grader("grade", "udp_echo", "reference/udp_echo", "--check", "server-listens", "--lang", "zh")
+    en = run_grader("grade", "udp_echo", "reference/udp_echo", "--check", "server-listens", "--lang", "en")
+    assert "服务器绑定 UDP 8888 端口" in zh.stdout and "1/1 分" in zh.stdout
+    assert "the server binds UDP port 8888" in en.stdout and "1/1 points" in en.stdout
+    by_locale = run_grader("grade", "udp_echo", "reference/udp_echo", "--check", "server-listens",
+                           env={"LANG": "zh_CN.UTF-8", "LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": ""})
+    assert "分" in by_locale.stdout
+
+
+def test_misnamed_file_is_named_with_the_files_found(tmp_path):
+    folder = tmp_path / "student"
+    folder.mkdir()
+    shutil.copy(ROOT / "reference/udp_echo/server.py", folder / "udp_server.py")
+    shutil.copy(ROOT / "reference/udp_echo/client.py", folder / "client.py")
+    done = run_grader("grade", "udp_echo", str(folder), "--lang", "en", "--check", "server-listens",
+                      "--check", "client-sends")
+    assert done.returncode == 1
+    assert "server.py is missing. .py files in your folder: client.py, udp_server.py" in done.stdout
+    assert "--file server=YOUR_FILE.py" in done.stdout
+    assert "✓ client-sends" in done.stdout
+    fixed = run_grader("grade", "udp_echo", str(folder), "--file", "server=udp_server.py", "--check", "server-listens")
+    assert fixed.returncode == 0, fixed.stdout
+
+
+def test_user_mistakes_exit_2_without_a_traceback(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    a_file = tmp_path / "server.py"
+    a_file.write_text("print(1)\n")
+    cases = [
+        (("grade", "udp_ech0", "reference/udp_echo"), "unknown exercise 'udp_ech0'; known exercises: "),
+        (("grade", "udp_echo", str(tmp_path / "nowhere")), "does not exist"),
+        (("grade", "udp_echo", str(a_file)), "is not a folder"),
+        (("grade", "udp_echo", str(empty)), "holds no .py files; expected server.py, client.py"),
+        (("grade", "udp_echo", "reference/udp_echo", "--check", "nope"), "unknown check nope"),
+        (("grade", "udp_echo", "reference/udp_echo", "--file", "server"), "--file needs ROLE=PATH"),
+        (("grade", "udp_echo", "reference/udp_echo", "--file", "proxy=x.py"), "has no role 'proxy'"),
+        (("grade", "udp_echo", "reference/udp_echo", "--file", "server=../../etc/passwd"), "must be inside"),
+    ]
+    for args, words in cases:
+        done = run_grader(*args)
+        assert done.returncode == 2, (args, done.stdout, done.stderr)
+        assert words in done.stderr, (args, done.stderr)
+        assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_list_shows_every_exercise():
+    done = run_grader("list", "--lang", "en")
+    assert done.returncode == 0
+    for name in ("udp_echo", "udp_dict", "udp_chat"):
+        assert name in done.stdout

@@ -1,0 +1,48 @@
+"""Both languages say everything, every failure kind has a message and a hint, and every
+step kind of the YAML language has a runner and a transcript line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from grader import spec, steps
+from grader.i18n import en, tr, zh
+from grader.results import show_bytes
+
+GRADER = Path(__file__).resolve().parent.parent / "grader"
+
+
+def test_chinese_and_english_have_the_same_keys_and_placeholders():
+    assert set(en.MESSAGES) == set(zh.MESSAGES)
+    for key, text in en.MESSAGES.items():
+        assert set(re.findall(r"{(\w+)", text)) >= set(re.findall(r"{(\w+)", zh.MESSAGES[key])), key
+
+
+def test_every_failure_kind_raised_has_a_message_and_a_hint():
+    source = "\n".join(p.read_text() for p in GRADER.rglob("*.py"))
+    kinds = set(re.findall(r'CheckFailed\(\s*"(\w+)"', source))
+    kinds |= set(re.findall(r'explain\([^)]*?"(\w+)"', source))
+    kinds |= {"crashed", "decode_error", "exited"}
+    assert len(kinds) >= 15
+    for kind in kinds:
+        assert f"fail.{kind}" in en.MESSAGES, kind
+        assert f"hint.{kind}" in en.MESSAGES, kind
+
+
+def test_every_step_kind_has_a_runner_and_a_transcript_line():
+    assert set(spec.STEP_KINDS) == set(steps.RUNNERS)
+    for kind in spec.STEP_KINDS:
+        assert f"step.{kind}" in en.MESSAGES
+
+
+def test_bytes_are_shown_escaped_and_cut():
+    assert show_bytes(b"hello") == '"hello"'
+    assert show_bytes("你好\n".encode()) == '"你好\\n"'
+    assert show_bytes(b"\x00\xff") == "b'\\x00\\xff'"
+    assert show_bytes(b"a" * 100, limit=10) == '"aaaaaaaaaa" … (100 bytes)'
+
+
+def test_missing_parameters_do_not_crash_a_message():
+    assert tr("en", "fail.no_reply", {}) == "no reply within ? s to ?"
+    assert tr("zh", "no.such.key") == "no.such.key"

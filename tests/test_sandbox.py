@@ -1,0 +1,192 @@
+"""Sandboxes keep checks apart and leave nothing behind, in both isolation modes: the same
+handout port in parallel checks, packets that cannot leave loopback, daemons killed and
+reaped, output capped, prompts answered."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import textwrap
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from grader import net, spec
+from grader.errors import CheckFailed
+from grader.probe import Probe
+from grader.process import Output
+from grader.sandbox import Sandbox
+from grader.submission import resolve
+
+MODES = ["netns", "loopback"]
+ECHO = spec.load(ROOT / "exercises" / "udp_echo.yaml")
+
+
+def netns_available() -> bool:
+    try:
+        net.open_network("netns").close()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(params=MODES)
+def mode(request):
+    if request.param == "netns" and not netns_available():
+        pytest.skip("network namespaces are not available here")
+    return request.param
+
+
+def submission(tmp_path: Path, server: str, client: str = "print('client')\n"):
+    folder = tmp_path / f"sub-{uuid.uuid4().hex[:6]}"
+    folder.mkdir()
+    (folder / "server.py").write_text(textwrap.dedent(server), encoding="utf-8")
+    (folder / "client.py").write_text(textwrap.dedent(client), encoding="utf-8")
+    return resolve(folder, ECHO)
+
+
+def test_the_same_port_in_parallel_checks(tmp_path, mode):
+    sub = submission(tmp_path, (ROOT / "reference/udp_echo/server.py").read_text())
+    errors = []
+
+    def one_check(n):
+        try:
+            with Sandbox(ECHO, sub, mode) as sandbox:
+                probe = Probe(sandbox)
+                probe.start_student("server").expect_listening("echo", within=5)
+                probe.udp("echo").send(f"check {n}").expect_reply(equals=f"check {n}", within=5)
+        except Exception as exc:  # collected, asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one_check, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+
+def test_a_classroom_address_binds_inside_the_sandbox(tmp_path, mode):
+    sub = submission(tmp_path, """
+        from socket import *
+        s = socket(AF_INET, SOCK_DGRAM)
+        s.bind(('172.40.91.185', 8888))
+        while True:
+            data, addr = s.recvfrom(4096)
+            s.sendto(data, addr)
+    """)
+    with Sandbox(ECHO, sub, mode) as sandbox:
+        probe = Probe(sandbox)
+        probe.start_student("server").expect_listening("echo")
+        probe.udp("echo").send("hi").expect_reply(equals="hi")
+        assert [w.key for w in sandbox.warnings] == ["warn.lan_bind"]
+    # and the host never got that address
+    assert "172.40.91.185" not in subprocess.run(["ip", "-o", "addr"], capture_output=True, text=True).stdout
+
+
+def test_nothing_leaves_loopback(tmp_path, mode):
+    sub = submission(tmp_path, """
+        from socket import *
+        # computed at run time, so the grader cannot know the addresses in advance
+        outside = ['.'.join(map(str, (93, 184, 216, 34))), '.'.join('8' * 4)]
+        for kind, target in ((SOCK_STREAM, (outside[0], 80)), (SOCK_DGRAM, (outside[1], 53))):
+            s = socket(AF_INET, kind)
+            s.settimeout(2)
+            try:
+                s.connect(target)
+                s.send(b'x')
+                print('sent', s.getpeername())
+            except OSError as exc:
+                print('refused', exc.errno)
+    """)
+    with Sandbox(ECHO, sub, mode) as sandbox:
+        server = Probe(sandbox).start_student("server")
+        server.expect_exit(code=0, within=5)
+        lines = server.process.stdout.text().splitlines()
+    if mode == "netns":  # no route at all: ENETUNREACH
+        assert lines == ["refused 101", "refused 101"]
+    else:  # the spy points every destination at 127.0.0.1
+        assert lines == ["refused 111", "sent ('127.0.0.1', 53)"]
+
+
+def test_every_process_is_gone_after_the_check(tmp_path, mode):
+    marker = f"netgrader-test-{uuid.uuid4().hex}"
+    sub = submission(tmp_path, f"""
+        import os, subprocess, sys, time
+        # a child in the same group, a double-forked daemon in its own session, and itself
+        subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)', '{marker}'])
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                os.execv(sys.executable, [sys.executable, '-c', 'import time; time.sleep(600)', '{marker}'])
+            os._exit(0)
+        print('started', flush=True)
+        time.sleep(600)
+    """)
+    sandbox = Sandbox(ECHO, sub, mode)
+    server = Probe(sandbox).start_student("server")
+    server.expect_stdout(contains="started", within=5)
+    server.process.wait_until(lambda: len(alive_with(marker)) == 2, 5)
+    assert len(alive_with(marker)) == 2
+    workdir = sandbox.workdir
+    sandbox.close()
+    assert alive_with(marker) == []
+    assert not workdir.exists()
+
+
+def alive_with(marker: str) -> list[int]:
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                cmdline = Path(f"/proc/{entry.name}/cmdline").read_bytes()
+                state = Path(f"/proc/{entry.name}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if marker.encode() in cmdline and state != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+def test_a_prompt_without_newline_is_answered_for_a_server(tmp_path, mode):
+    sub = submission(tmp_path, """
+        name = input('your name? ')
+        reply = input('and your port? ')
+        print(f'{name}:{reply}')
+    """)
+    with Sandbox(ECHO, sub, mode) as sandbox:
+        server = Probe(sandbox).start_student("server", stdin=["ming", "8888"])
+        server.expect_stdout(contains="ming:8888", within=5)
+        assert [(t.prompt, t.line) for t in server.process.typed] == [("your name? ", "ming"), ("and your port? ", "8888")]
+
+
+def test_waiting_for_input_is_reported(tmp_path, mode):
+    sub = submission(tmp_path, "input('server ip: ')\n")
+    with Sandbox(ECHO, sub, mode) as sandbox:
+        server = Probe(sandbox).start_student("server")
+        with pytest.raises(CheckFailed) as failed:
+            server.expect_exit(within=0.5)
+    assert failed.value.kind == "did_not_exit"
+    assert failed.value.params["prompt"] == "server ip: "
+
+
+def test_output_is_capped_and_the_cut_is_counted():
+    output = Output(cap=1000)
+    for _ in range(100):
+        output.add(b"x" * 100)
+    assert len(output.head) + len(output.tail) == 1000
+    assert output.dropped == 9000
+    assert "[... 9000 bytes cut ...]" in output.text()
+
+
+def test_a_flood_of_output_keeps_memory_bounded(tmp_path, mode):
+    sub = submission(tmp_path, "while True:\n    print('spam' * 100)\n")
+    with Sandbox(ECHO, sub, mode) as sandbox:
+        server = Probe(sandbox).start_student("server")
+        server.process.wait_until(lambda: server.process.stdout.dropped > 5_000_000, 20)
+        stdout = server.process.stdout
+        assert len(stdout.head) + len(stdout.tail) <= 256 * 1024
+        assert stdout.dropped > 5_000_000

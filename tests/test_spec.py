@@ -1,0 +1,93 @@
+"""A malformed exercise names file:line and what was expected; `grader validate` exits 2
+with that message and no traceback."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_grader
+from grader import spec
+from grader.errors import SpecError
+
+GOOD = """\
+id: demo
+title: {zh: 演示, en: demo}
+handout: {zh: 说明, en: text}
+files: {server: server.py}
+ports:
+  echo: {proto: udp, port: 8888}
+checks:
+  - id: server-listens
+    title: {zh: 监听, en: listens}
+    steps:
+      - start: server
+      - listening: {port: echo, within: 3}
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    folder = tmp_path / "exercises"
+    folder.mkdir(exist_ok=True)
+    path = folder / "demo.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def error_of(tmp_path, text) -> str:
+    with pytest.raises(SpecError) as caught:
+        spec.load(write(tmp_path, text))
+    return str(caught.value)
+
+
+def test_a_good_exercise_loads_with_defaults(tmp_path):
+    exercise = spec.load(write(tmp_path, GOOD))
+    check = exercise.check("server-listens")
+    assert check.line == 8
+    assert check.steps[0].args == {"student": "server", "stdin": (), "eof": False}
+    assert check.steps[1].timeout == 3.0
+    assert exercise.ports["echo"].port == 8888
+
+
+@pytest.mark.parametrize(
+    "old, new, line, words",
+    [
+        ("      - listening: {port: echo, within: 3}", "      - listen: {port: echo}", 12, "unknown step 'listen'"),
+        ("{port: echo, within: 3}", "{port: ech0, within: 3}", 12, "unknown port 'ech0'"),
+        ("{port: echo, within: 3}", "{port: echo, within: soon}", 12, "'within' must be a int or float"),
+        ("{port: echo, within: 3}", "{port: echo, timeout: 3}", 12, "has no argument 'timeout'"),
+        ("      - start: server", "      - start: client", 11, "unknown role 'client'"),
+        ("    title: {zh: 监听, en: listens}", "    title: {zh: 监听}", 9, "'title' must give a text for each of: zh, en"),
+        ("  - id: server-listens", "  - id: Server Listens", 8, "must be lowercase"),
+        ("  echo: {proto: udp, port: 8888}", "  echo: {proto: sctp, port: 8888}", 6, "proto must be udp or tcp"),
+        ("files: {server: server.py}", "files: {server: server.py}\nfixtures: [dict.txt]", 5, "fixture 'dict.txt' is missing"),
+        ("id: demo", "id: other", 1, "must match the file name"),
+        ("    steps:", "    needs: later\n    steps:", 10, "needs 'later', which is not a check defined above it"),
+        ("      - start: server", "      - start: {student: server\n", 13, "flow mapping at line 11"),
+        ("    title: {zh: 监听, en: listens}", "    title: {zh: 监听, en: listens}\n    title: {zh: 监听, en: listens}", 10, "appears twice"),
+        ("checks:", "colour: blue\nchecks:", 7, "unknown key 'colour' in an exercise"),
+    ],
+)
+def test_errors_name_the_line_and_what_was_expected(tmp_path, old, new, line, words):
+    assert old in GOOD
+    message = error_of(tmp_path, GOOD.replace(old, new))
+    path = tmp_path / "exercises" / "demo.yaml"
+    assert message.startswith(f"{path}:{line}: "), message
+    assert words in message
+
+
+def test_validate_reports_a_bad_file_without_a_traceback(tmp_path):
+    path = write(tmp_path, GOOD.replace("listening:", "listenning:"))
+    done = run_grader("validate", str(path))
+    assert done.returncode == 2
+    assert f"{path}:12: unknown step 'listenning'" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_every_shipped_exercise_validates():
+    names = [str(p) for p in sorted((ROOT / "exercises").glob("*.yaml"))]
+    done = run_grader("validate", *names)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count(": ok (") == len(names)
