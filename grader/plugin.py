@@ -215,8 +215,12 @@ def pytest_runtest_makereport(item, call):
         if close is not None:
             close()
     grading.add(exercise, result, probe)
-    if report.failed and result.status == FAILED:
-        report.longrepr = f"{result.failure.kind}: {result.failure.params}"
+    if report.failed and result.status == FAILED:  # plain `pytest exercises/x.yaml` shows the student view
+        from .i18n import default_lang
+        from .report.terminal import render_check
+
+        rerun = f"pytest {exercise.path} --check {{check}}"
+        report.longrepr = "\n".join(render_check(default_lang(), result, rerun))
 
 
 def _result(check, exercise, status, probe=None, excinfo=None, duration=0.0) -> CheckResult:
@@ -226,7 +230,7 @@ def _result(check, exercise, status, probe=None, excinfo=None, duration=0.0) -> 
         status=status,
         points=0,
         max_points=check.points,
-        location=f"{exercise.path}:{check.line}",
+        location=f"{_shown_path(exercise.path)}:{check.line}",
         help=check.help,
         hidden=check.hidden,
         duration=duration,
@@ -255,6 +259,14 @@ def _result(check, exercise, status, probe=None, excinfo=None, duration=0.0) -> 
     if result.status == PASSED:
         result.points = check.points
     return result
+
+
+def _shown_path(path: Path) -> str:
+    """A path as the user would type it: relative to where they are, when it is below."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _tail(text: str) -> str:
