@@ -222,7 +222,7 @@ class Student:
 
     def expect_alive(self) -> None:
         with self.sandbox.step("alive", script=self.process.script.name) as record:
-            self.process.wait_until(lambda: not self.process.running or self.idle(), 1.0)
+            self.process.wait_until(lambda: not self.process.running or self.idle(), 1.0, poll=POLL)
             if not self.process.running or self.process.events_of("exception"):
                 raise explain(self.process, "exited", since=0.0)
             record.note = Message("note.ok")
@@ -311,22 +311,17 @@ class UdpClient:
                 data, self.last_sender = self.sock.recvfrom(65536)
                 return data
 
-    def expect_reply(self, equals=None, contains=None, matches=None, within: float = 2.0,
-                     skip_others: bool = False) -> bytes:
+    def expect_reply(self, equals=None, contains=None, matches=None, within: float = 2.0) -> bytes:
         expect = Expect(equals, contains, matches)
         with self.probe.sandbox.step("reply", client=self.name, **expect.params()) as record:
-            deadline = time.monotonic() + within
-            while True:
-                data = self._receive(deadline)
-                if data is None:
-                    raise self._silence(within)
-                text = decode(data)
-                if expect.test(text):
-                    record.note = Message("note.got", {"data": data})
-                    return data
-                if skip_others:
-                    continue
-                raise self._mismatch(expect, data, text)
+            data = self._receive(time.monotonic() + within)
+            if data is None:
+                raise self._silence(within)
+            text = decode(data)
+            if expect.test(text):
+                record.note = Message("note.got", {"data": data})
+                return data
+            raise self._mismatch(expect, data, text)
 
     def _mismatch(self, expect: Expect, data: bytes, text: str | None) -> CheckFailed:
         if text is None:

@@ -197,10 +197,17 @@ class StudentProcess:
     def running(self) -> bool:
         return self.returncode is None
 
-    def wait_until(self, predicate, timeout: float) -> bool:
-        """Block until predicate() is true (re-checked at every change) or timeout passes."""
+    def wait_until(self, predicate, timeout: float, poll: float | None = None) -> bool:
+        """Block until predicate() is true or timeout passes. It is re-checked at every change
+        of the process, and every `poll` seconds for conditions read from outside (/proc)."""
+        deadline = time.monotonic() + timeout
         with self.changed:
-            return self.changed.wait_for(predicate, timeout)
+            while not predicate():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self.changed.wait(min(remaining, poll) if poll else remaining)
+            return True
 
     def wait_exit(self, timeout: float) -> bool:
         return self.wait_until(lambda: self.returncode is not None, timeout)

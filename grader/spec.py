@@ -76,7 +76,6 @@ STEP_KINDS: dict[str, StepKind] = {
             "contains": Arg(_TEXTS),
             "matches": Arg((str,)),
             "repeat": Arg((int,), default=1),
-            "skip_others": Arg((bool,), default=False),
             "within": Arg(_NUM, default=2.0),
         },
         one_of=("equals", "contains", "matches"),

@@ -34,7 +34,7 @@ def reply(probe: Probe, args):
     expected = {key: args[key] for key in ("equals", "contains", "matches") if key in args}
     if "equals" in expected and args["repeat"] > 1:
         expected["equals"] = expected["equals"] * args["repeat"]
-    client.expect_reply(**expected, within=args["within"], skip_others=args["skip_others"])
+    client.expect_reply(**expected, within=args["within"])
 
 
 def alive(probe: Probe, args):

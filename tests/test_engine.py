@@ -1,0 +1,86 @@
+"""Engine rules seen through a small exercise of the test's own: a strict port, `needs`
+skipping with the reason, hidden checks, points, and the JSON that carries them."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+from conftest import run_grader
+
+EXERCISE = """\
+id: demo
+title: {zh: 演示, en: demo}
+handout: {zh: 说明, en: text}
+files: {server: server.py}
+ports:
+  echo: {proto: udp, port: 8888, strict: true}
+checks:
+  - id: listens
+    title: {zh: 监听, en: listens}
+    points: 2
+    steps:
+      - start: server
+      - listening: {port: echo, within: 3}
+  - id: echoes
+    title: {zh: 回声, en: echoes}
+    needs: listens
+    steps:
+      - start: server
+      - listening: echo
+      - send: {port: echo, text: hi}
+      - reply: {equals: hi}
+  - id: secret
+    title: {zh: 隐藏, en: hidden one}
+    hidden: true
+    steps:
+      - start: server
+      - listening: {port: echo, within: 3}
+"""
+
+
+def grade(tmp_path, server_code: str):
+    (tmp_path / "exercises").mkdir(exist_ok=True)
+    spec_path = tmp_path / "exercises" / "demo.yaml"
+    spec_path.write_text(EXERCISE, encoding="utf-8")
+    folder = tmp_path / "sub"
+    folder.mkdir(exist_ok=True)
+    (folder / "server.py").write_text(textwrap.dedent(server_code), encoding="utf-8")
+    out = tmp_path / "out.json"
+    done = run_grader("grade", str(spec_path), str(folder), "--lang", "en", "--json", str(out))
+    return done, json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_strict_port_fails_skips_dependants_and_hides_hidden_details(tmp_path):
+    done, report = grade(tmp_path, """
+        from socket import *
+        s = socket(AF_INET, SOCK_DGRAM)
+        s.bind(('0.0.0.0', 9999))
+        while True:
+            data, addr = s.recvfrom(100)
+            s.sendto(data, addr)
+    """)
+    assert done.returncode == 1
+    listens, echoes, secret = report["checks"]
+    assert (listens["status"], listens["kind"]) == ("failed", "wrong_port")
+    assert "bound udp port 9999; this exercise requires port 8888" in listens["message"]
+    assert (echoes["status"], echoes["skip_reason"]) == ("skipped", "skipped: it needs listens, which did not pass")
+    assert secret["status"] == "failed"
+    assert report["score"] == 0 and report["max_score"] == 4
+    assert "✗ secret  hidden one" in done.stdout
+    assert "requires port 8888" in done.stdout  # the visible check explains itself...
+    assert done.stdout.count("requires port 8888") == 1  # ...the hidden one does not
+
+
+def test_points_add_up_when_everything_passes(tmp_path):
+    done, report = grade(tmp_path, """
+        from socket import *
+        s = socket(AF_INET, SOCK_DGRAM)
+        s.bind(('', 8888))
+        while True:
+            data, addr = s.recvfrom(100)
+            s.sendto(data, addr)
+    """)
+    assert done.returncode == 0, done.stdout
+    assert report["score"] == report["max_score"] == 4
+    assert "4/4 points — 3 passed, 0 failed, 0 skipped" in done.stdout
