@@ -341,7 +341,8 @@ class UdpClient:
                     host, port = event["requested"]
                     return CheckFailed("reply_to_wrong_address", sent_to=f"{host}:{port}",
                                        expected=f"127.0.0.1:{own_port}")
-        return explain(server, "no_reply", since=self.sent_at, within=within, sent=self.last_sent)
+        prompt = server.last_prompt if server is not None and server.waiting_for_input else None
+        return explain(server, "no_reply", since=self.sent_at, within=within, sent=self.last_sent, prompt=prompt)
 
 
 def load_table(path: Path) -> dict[str, str]:

@@ -9,11 +9,11 @@ MESSAGES = {
     "step.start": "start {script}",
     "step.listening": "{script} listening on {proto} {port}",
     "step.send": "send {data} → {dest}",
-    "step.reply": "reply {how} {value}",
+    "step.reply": "reply {how} \"{value}\"",
     "step.alive": "{script} still running",
     "step.peer": "reference server on {proto} {port} ({reply})",
     "step.type": "type {line} into {script}",
-    "step.stdout": "{script} prints text that {how} {value}",
+    "step.stdout": "{script} prints text that {how} \"{value}\"",
     "step.exit": "{script} exits with status {code}",
     "step.received": "reference server received {expected}",
     # how a step went

@@ -62,7 +62,8 @@ def _install(config):
         """Where a client's packet really goes."""
         target = redirect.get(proto_of(sock))
         if target is not None:
-            return (target[0], target[1]) + tuple(address[2:])
+            host = "::ffff:" + target[0] if sock.family == socket.AF_INET6 else target[0]
+            return (host, target[1]) + tuple(address[2:])
         if loopback_mode and address[0] not in ("127.0.0.1", "localhost", "::1"):
             return ("::1" if sock.family == socket.AF_INET6 else "127.0.0.1",) + tuple(address[1:])
         return address
