@@ -85,6 +85,7 @@ class StudentProcess:
         self._argv, self._cwd, self._env, self._spy_config = argv, cwd, env, spy_config
         self._pending: list[str] = []
         self._partial_event = b""
+        self._stdout_at_last_line = 0
         self._close_stdin_at_end = False
         self.changed = threading.Condition()
 
@@ -114,6 +115,7 @@ class StudentProcess:
         self.started_at = time.monotonic()
         self.pid = self._popen.pid
         self._events = os.fdopen(events_read, "rb", buffering=0)
+        os.set_blocking(self._popen.stdout.fileno(), False)
         self._pidfd = os.pidfd_open(self.pid)
         self._thread = threading.Thread(target=self._pump, name=f"pump-{self.role}", daemon=True)
         self._thread.start()
@@ -182,6 +184,7 @@ class StudentProcess:
             if self._pending:
                 line = self._pending.pop(0)
                 self.typed.append(Typed(line, self.last_prompt))
+                self._stdout_at_last_line = self.stdout.size
                 stdin.write((line + "\n").encode("utf-8"))
                 self.waiting_for_input = False
             elif self._close_stdin_at_end and not stdin.closed:
@@ -253,6 +256,8 @@ class StudentProcess:
                     continue
                 try:
                     data = os.read(key.fileobj.fileno(), 65536)
+                except BlockingIOError:
+                    continue  # already read when a prompt was looked for
                 except OSError:
                     data = b""
                 if not data:
@@ -286,6 +291,26 @@ class StudentProcess:
                     with self.changed:
                         key.data.add(data)
 
+    def _prompt(self) -> str | None:
+        """What the program printed since its last newline: the prompt input() showed. The
+        prompt was written before the event, so it is already in the pipe: read it first."""
+        self._read_available(self._popen.stdout, self.stdout)
+        fresh = self.stdout.size - self._stdout_at_last_line  # typed lines are not echoed
+        kept = bytes(self.stdout.head + self.stdout.tail)
+        recent = kept[len(kept) - min(fresh, len(kept), 200):] if fresh > 0 else b""
+        prompt = recent.rsplit(b"\n", 1)[-1]
+        return prompt.decode("utf-8", "replace") or None
+
+    def _read_available(self, stream, output: Output) -> None:
+        try:
+            while True:
+                data = os.read(stream.fileno(), 65536)
+                if not data:
+                    return
+                output.add(data)
+        except (BlockingIOError, OSError, ValueError):
+            return
+
     def _parse_events(self, data: bytes) -> None:
         *lines, self._partial_event = (self._partial_event + data).split(b"\n")
         with self.changed:
@@ -297,8 +322,7 @@ class StudentProcess:
                 self.events.append(event)
                 if event["ev"] == "input":
                     self.waiting_for_input = True
-                    if event.get("prompt") is not None:
-                        self.last_prompt = event["prompt"]
+                    self.last_prompt = self._prompt()
                     self._feed_locked()
                     while event.get("all") and (self._pending or self._close_stdin_at_end) and not self._popen.stdin.closed:
                         self._feed_locked()  # sys.stdin.read(): everything, then end of input

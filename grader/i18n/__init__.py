@@ -44,7 +44,8 @@ class _Params(dict):
 
 def tr(lang: str, key: str, params: dict | None = None) -> str:
     """The text of `key` in `lang`, falling back to English, then to the key itself."""
-    template = CATALOGS.get(lang, {}).get(key) or en.MESSAGES.get(key) or key
+    catalog = CATALOGS.get(lang, en.MESSAGES)
+    template = catalog[key] if key in catalog else en.MESSAGES.get(key, key)
     shown = _Params({k: _shown(v, lang) for k, v in (params or {}).items()})
     return string.Formatter().vformat(template, (), shown)
 

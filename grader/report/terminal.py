@@ -34,6 +34,9 @@ def failure_text(lang: str, check: CheckResult) -> list[str]:
 
 
 def hints(lang: str, check: CheckResult) -> list[str]:
+    """The teacher's help for the check when it has one; else what the failure suggests."""
+    if check.help is not None:
+        return [check.help.pick(lang)]
     failure = check.failure
     found = []
     exc_type = failure.params.get("exc_type")
@@ -45,8 +48,6 @@ def hints(lang: str, check: CheckResult) -> list[str]:
         kind_hint = tr(lang, f"hint.{failure.kind}", failure.params)
         if kind_hint and kind_hint != f"hint.{failure.kind}":
             found.append(kind_hint)
-    if check.help is not None:
-        found.append(check.help.pick(lang))
     return found
 
 

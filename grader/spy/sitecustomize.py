@@ -6,7 +6,7 @@ inherited pipe and the moment they happen, the events the grader waits for and e
 
     bind / listen     readiness within a millisecond, and the port and address really used
     connect / sendto  where a client really sent (the grader warns about hard-coded ones)
-    input             the program now waits for a line on stdin (with its prompt)
+    input             the program now waits for a line on stdin
     exception         an uncaught exception, with the student's line that raised it
 
 It also steers sockets so hard-coded environments still work:
@@ -23,7 +23,6 @@ import os
 
 
 def _install(config):
-    import builtins
     import json
     import socket
     import sys
@@ -33,7 +32,6 @@ def _install(config):
     loopback_mode = config.get("mode") == "loopback"
     redirect = {proto: tuple(addr) for proto, addr in (config.get("redirect") or {}).items()}
     budget = {"sendto": 200, "connect": 200}
-    real_stdin = sys.stdin
 
     def emit(event, **fields):
         fields["ev"] = event
@@ -136,7 +134,9 @@ def _install(config):
     cls.connect, cls.connect_ex, cls.sendto = connect, connect_ex, sendto
 
     class Stdin:
-        """sys.stdin that says when the program starts waiting for a line."""
+        """sys.stdin that says when the program starts waiting for a line. The built-in
+        input() reads through it too (it calls sys.stdin.readline() when stdin is a pipe), so
+        input() itself stays untouched and no frame of the spy shows in a traceback."""
 
         def __init__(self, stream):
             self._stream = stream
@@ -145,11 +145,11 @@ def _install(config):
             return getattr(self._stream, name)
 
         def readline(self, *args):
-            emit("input", prompt=None)
+            emit("input")
             return self._stream.readline(*args)
 
         def read(self, *args):
-            emit("input", prompt=None, all=True)
+            emit("input", all=True)
             return self._stream.read(*args)
 
         def __iter__(self):
@@ -161,21 +161,8 @@ def _install(config):
                 raise StopIteration
             return line
 
-    def spied_input(prompt=""):
-        # input() for a pipe, as CPython does it, plus the event that lets the grader type.
-        stdout = sys.stdout
-        if prompt != "" and stdout is not None:
-            stdout.write(str(prompt))
-            stdout.flush()
-        emit("input", prompt=str(prompt))
-        line = real_stdin.readline()
-        if not line:
-            raise EOFError("EOF when reading a line")
-        return line[:-1] if line.endswith("\n") else line
-
-    if real_stdin is not None:
-        sys.stdin = Stdin(real_stdin)
-        builtins.input = spied_input
+    if sys.stdin is not None:
+        sys.stdin = Stdin(sys.stdin)
 
     not_student = tuple({sys.prefix, sys.base_prefix, os.path.dirname(os.path.abspath(__file__))})
 
