@@ -243,7 +243,7 @@ class Student:
             if not self.process.wait_exit(within):
                 raise CheckFailed("did_not_exit", script=self.process.script.name, within=within, prompt=self._prompt())
             if code is not None and self.process.returncode != code:
-                raise explain(self.process, "wrong_exit_status", expected=code)
+                raise explain(self.process, "wrong_exit_status", exited_kind="wrong_exit_status", expected=code)
             record.note = Message("note.exited", {"status": self.process.returncode})
 
     def expect_stdout(self, contains=None, matches: str | None = None, within: float = 3.0) -> None:

@@ -15,6 +15,7 @@ from ..results import Message, show_bytes
 from . import en, zh
 
 CATALOGS = {"en": en.MESSAGES, "zh": zh.MESSAGES}
+LONG = 80  # characters of a text parameter shown before it is cut
 
 
 def default_lang() -> str:
@@ -34,6 +35,8 @@ def _shown(value, lang="en"):
         return ", ".join(_shown(v) if isinstance(v, (bytes, bytearray)) else show_bytes(v) for v in value) or "-"
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, str) and len(value) > LONG:
+        return f"{value[:LONG]}… ({len(value)} characters)"
     return "" if value is None else value
 
 

@@ -54,7 +54,8 @@ def hints(lang: str, check: CheckResult) -> list[str]:
 def process_lines(lang: str, check: CheckResult) -> list[str]:
     lines = []
     for process in check.processes:
-        if process.returncode not in (None, 0) or process.exception or (check.failure.kind == "wrong_output"):
+        shows_output = check.failure.kind == "wrong_output" and process.stdout.strip()
+        if process.stderr.strip() or shows_output or process.output_cut:
             state = (
                 tr(lang, "report.process_exited", {"script": process.script, "status": process.returncode})
                 if process.returncode is not None
