@@ -15,7 +15,8 @@ from ..results import Message, show_bytes
 from . import en, zh
 
 CATALOGS = {"en": en.MESSAGES, "zh": zh.MESSAGES}
-LONG = 80  # characters of a text parameter shown before it is cut
+LONG = 80  # characters of a data parameter (expected, got, ...) shown before it is cut
+WHOLE = {"text", "command", "path", "title"}  # parameters that are never cut
 
 
 def default_lang() -> str:
@@ -26,7 +27,7 @@ def default_lang() -> str:
     return "en"
 
 
-def _shown(value, lang="en"):
+def _shown(value, lang="en", cut=True):
     if isinstance(value, Message):
         return render(lang, value)
     if isinstance(value, (bytes, bytearray)):
@@ -35,7 +36,7 @@ def _shown(value, lang="en"):
         return ", ".join(_shown(v) if isinstance(v, (bytes, bytearray)) else show_bytes(v) for v in value) or "-"
     if isinstance(value, float):
         return f"{value:g}"
-    if isinstance(value, str) and len(value) > LONG:
+    if cut and isinstance(value, str) and len(value) > LONG:
         return f"{value[:LONG]}… ({len(value)} characters)"
     return "" if value is None else value
 
@@ -49,7 +50,7 @@ def tr(lang: str, key: str, params: dict | None = None) -> str:
     """The text of `key` in `lang`, falling back to English, then to the key itself."""
     catalog = CATALOGS.get(lang, en.MESSAGES)
     template = catalog[key] if key in catalog else en.MESSAGES.get(key, key)
-    shown = _Params({k: _shown(v, lang) for k, v in (params or {}).items()})
+    shown = _Params({k: _shown(v, lang, k not in WHOLE) for k, v in (params or {}).items()})
     return string.Formatter().vformat(template, (), shown)
 
 
