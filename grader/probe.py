@@ -147,7 +147,7 @@ class Probe:
         table = None
         if reply == "lookup":
             table = load_table(self.sandbox.workdir / file if (self.sandbox.workdir / file).exists() else self.exercise.fixture_dir / file)
-        with self.sandbox.step("peer", proto=port.proto, port=port.port, reply=reply) as record:
+        with self.sandbox.step("peer", proto=port.proto, port=port.port, reply=Message(f"peer.{reply}")) as record:
             peer = UdpPeer(self, port_name, reply, text, table, missing, tuple(silent_on))
             record.note = Message("note.peer", {"address": f"{peer.address[0]}:{peer.address[1]}"})
         self.sandbox.peers[port_name] = peer

@@ -17,6 +17,10 @@ MESSAGES = {
     "step.exit": "{script} exits with status {code}",
     "step.received": "reference server received {expected}",
     # how a step went
+    "peer.echo": "echoes",
+    "peer.lookup": "looks words up",
+    "peer.text": "fixed reply",
+    "peer.none": "silent",
     "note.running": "running (pid {pid})",
     "note.after": "ok after {secs} s (port {port})",
     "note.ok": "ok",

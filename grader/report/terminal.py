@@ -23,7 +23,7 @@ def failure_text(lang: str, check: CheckResult) -> list[str]:
     if cause:
         said = tr(lang, f"cause.{cause}", params)
         if said:
-            lines[0] += " " + said
+            lines[0] += ("" if said.startswith("（") else " ") + said
     if params.get("exc_line"):
         lines.append("  " + tr(lang, "detail.where", params))
     if params.get("in_thread"):
