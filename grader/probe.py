@@ -324,12 +324,12 @@ class UdpClient:
             raise self._mismatch(expect, data, text)
 
     def _mismatch(self, expect: Expect, data: bytes, text: str | None) -> CheckFailed:
-        if text is None:
-            return CheckFailed("not_utf8", got=data)
         if expect.equals is not None:
             wanted = expect.equals.encode("utf-8")
             if data and wanted.startswith(data) and len(data) < len(wanted):
                 return CheckFailed("truncated", got_bytes=len(data), expected_bytes=len(wanted), got=data)
+        if text is None:
+            return CheckFailed("not_utf8", got=data)
         return CheckFailed("wrong_reply", how=expect.params()["how"], expected=expect.params()["value"], got=data)
 
     def _silence(self, within: float) -> CheckFailed:

@@ -1,0 +1,14 @@
+from socket import *
+
+ADDR = ('127.0.0.1', 8888)
+udp_socket = socket(AF_INET, SOCK_DGRAM)
+while True:
+    # 发消息
+    msg = input('>>')
+    udp_socket.sendto(msg.encode(), ADDR)
+    if msg == '##':
+        break
+    # 收消息
+    data, addr = udp_socket.recvfrom(1024)
+    print(f'从服务器端收到消息: {data.decode()}')
+udp_socket.close()

@@ -1,0 +1,16 @@
+from socket import *
+
+# 读取单词本
+words = {}
+f = open('/home/tarena/aid/dict.txt', encoding='utf-8')
+for line in f:
+    word, _, mean = line.strip().partition(' ')
+    words[word] = mean.strip()
+f.close()
+
+s = socket(AF_INET, SOCK_DGRAM)
+s.bind(('0.0.0.0', 8888))
+while True:
+    data, addr = s.recvfrom(4096)
+    word = data.decode().strip()
+    s.sendto(words.get(word, '没有这个单词').encode(), addr)

@@ -1,0 +1,10 @@
+from socket import *
+
+ADDR = ('127.0.0.1', 8888)
+s = socket(AF_INET, SOCK_DGRAM)
+# 一直查单词
+while True:
+    word = input('请输入单词：')
+    s.sendto(word.encode(), ADDR)
+    data, addr = s.recvfrom(4096)
+    print(word, ':', data.decode())

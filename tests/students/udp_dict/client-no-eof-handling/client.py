@@ -1,0 +1,12 @@
+from socket import *
+
+ADDR = ('127.0.0.1', 8888)
+s = socket(AF_INET, SOCK_DGRAM)
+while True:
+    word = input('请输入单词：')
+    if word == '##':
+        break
+    s.sendto(word.encode(), ADDR)
+    data, addr = s.recvfrom(4096)
+    print(data.decode())
+s.close()

@@ -1,0 +1,13 @@
+from socket import *
+
+ADDR = ('127.0.0.1', 8888)
+s = socket(AF_INET, SOCK_DGRAM)
+while True:
+    try:
+        word = input('请输入单词：')
+    except EOFError:
+        break
+    s.sendto(word.encode(), ADDR)
+    data, addr = s.recvfrom(4096)
+    print(word, ':', data.decode())
+s.close()

@@ -1,0 +1,16 @@
+from socket import *
+
+ADDR = ('127.0.0.1', 8888)
+s = socket(AF_INET, SOCK_DGRAM)
+while True:
+    try:
+        msg = input('>>')
+    except EOFError:
+        print('输入结束')
+        exit(1)
+    if msg == '##':
+        break
+    s.sendto(msg.encode(), ADDR)
+    data, addr = s.recvfrom(4096)
+    print(data.decode())
+s.close()
