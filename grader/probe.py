@@ -17,6 +17,7 @@ line 12, or it sent its reply to the wrong port, rather than just "no reply".
 
 from __future__ import annotations
 
+import os
 import re
 import select
 import socket
@@ -31,6 +32,7 @@ from .sandbox import Sandbox
 
 LOCAL_HOSTS = ("", "0.0.0.0", "127.0.0.1", "localhost", "::", "::1")
 POLL = 0.02  # how often a wait re-checks a process that may have died meanwhile
+SYNC_MARKER = b"\x00netgrader-sync\x00"
 
 
 def decode(data: bytes) -> str | None:
@@ -257,7 +259,7 @@ class Student:
             if not seen():
                 shown = process.stdout.text().strip().splitlines()[-5:]
                 raise explain(process, "wrong_output", expected=expect.params()["value"], how=expect.params()["how"],
-                              got="\n".join(shown) or "", within=within)
+                              got=" | ".join(shown) or "", within=within)
             record.note = Message("note.ok")
 
     def type(self, line: str) -> None:
@@ -371,6 +373,7 @@ class UdpPeer:
         self.address = ("127.0.0.1", self.sock.getsockname()[1])
         self.probe = probe
         self.received: list[bytes] = []
+        self._marker: bytes | None = None
         self.changed = threading.Condition()
         self._wake_r, self._wake_w = socket.socketpair()
         self._thread = threading.Thread(target=self._serve, name=f"peer-{port_name}", daemon=True)
@@ -398,6 +401,10 @@ class UdpPeer:
             except OSError:
                 return
             with self.changed:
+                if data == self._marker:
+                    self._marker = None
+                    self.changed.notify_all()
+                    continue
                 self.received.append(data)
                 self.changed.notify_all()
             answer = self.answer(data)
@@ -418,13 +425,28 @@ class UdpPeer:
                     if process is not None and not process.running and len(self.received) < len(wanted):
                         break
                     self.changed.wait(min(POLL, max(0.0, deadline - time.monotonic())))
-                got = list(self.received)
+            got = self.sync()
             head, tail = got[: len(wanted)], got[len(wanted):]
             if not got:
                 raise explain(process, "not_sent", exited_kind="not_sent", within=within, expected=list(equals))
             if head != wanted or any(item not in extra for item in tail):
                 raise CheckFailed("wrong_data", expected=list(equals), got=got)
             record.note = Message("note.received", {"count": len(got)})
+
+    def sync(self, within: float = 2.0) -> list[bytes]:
+        """Everything received so far, including datagrams still queued in the socket.
+
+        A client that sent and exited at once may leave its last datagram unread by the
+        serving thread. A marker datagram sent now queues behind it (a socket's queue is
+        FIFO), so once the thread has seen the marker it has seen everything before it."""
+        marker = SYNC_MARKER + os.urandom(8)
+        with self.changed:
+            self._marker = marker
+        with self.probe.sandbox.network.socket(socket.AF_INET, socket.SOCK_DGRAM) as sender:
+            sender.sendto(marker, self.address)
+        with self.changed:
+            self.changed.wait_for(lambda: self._marker is None, within)
+            return list(self.received)
 
     def close(self) -> None:
         self._wake_w.send(b"x")

@@ -321,7 +321,8 @@ class StudentProcess:
                     continue
                 self.events.append(event)
                 if event["ev"] == "input":
-                    self.waiting_for_input = True
+                    # After end of input a read returns at once: the program is not waiting.
+                    self.waiting_for_input = not self._popen.stdin.closed
                     self.last_prompt = self._prompt()
                     self._feed_locked()
                     while event.get("all") and (self._pending or self._close_stdin_at_end) and not self._popen.stdin.closed:

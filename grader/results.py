@@ -102,9 +102,9 @@ def show_bytes(data: bytes | str, limit: int = 60) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         shown = repr(raw[:limit])
-        return shown + (f" … ({len(raw)} bytes)" if len(raw) > limit else "")
+        return shown + (f" … ({len(raw)} B)" if len(raw) > limit else "")
     escaped = "".join(
         ch if ch.isprintable() or ch in "\u3000" else ch.encode("unicode_escape").decode("ascii") for ch in text[:limit]
     )
-    suffix = f" … ({len(raw)} bytes)" if len(text) > limit else ""
+    suffix = f" … ({len(raw)} B)" if len(text) > limit else ""
     return f'"{escaped}"{suffix}'

@@ -40,7 +40,7 @@ def test_bytes_are_shown_escaped_and_cut():
     assert show_bytes(b"hello") == '"hello"'
     assert show_bytes("你好\n".encode()) == '"你好\\n"'
     assert show_bytes(b"\x00\xff") == "b'\\x00\\xff'"
-    assert show_bytes(b"a" * 100, limit=10) == '"aaaaaaaaaa" … (100 bytes)'
+    assert show_bytes(b"a" * 100, limit=10) == '"aaaaaaaaaa" … (100 B)'
 
 
 def test_missing_parameters_do_not_crash_a_message():

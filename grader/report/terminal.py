@@ -40,8 +40,11 @@ def hints(lang: str, check: CheckResult) -> list[str]:
     failure = check.failure
     found = []
     exc_type = failure.params.get("exc_type")
-    if exc_type == "TypeError" and "bytes" in str(failure.params.get("exc_message", "")):
+    exc_message = str(failure.params.get("exc_message", ""))
+    if exc_type == "TypeError" and "bytes" in exc_message:
         found.append(tr(lang, "hint.exc.TypeError.bytes"))
+    elif exc_type == "UnicodeDecodeError" and "'gbk'" in exc_message:
+        found.append(tr(lang, "hint.decode_gbk"))
     elif exc_type and tr(lang, f"hint.exc.{exc_type}") != f"hint.exc.{exc_type}":
         found.append(tr(lang, f"hint.exc.{exc_type}"))
     else:
