@@ -192,9 +192,22 @@ class Student:
         def ready():
             return [e for e in process.events if e["ev"] == wanted and e.get("proto") == port.proto]
 
+        def requested(event):  # the address the program asked for (loopback mode moves it)
+            bound = tuple(event["bound"])
+            return next((tuple(e["requested"]) for e in process.events_of("bind") if tuple(e["bound"]) == bound), bound)
+
+        def on_handout_port():
+            return [e for e in ready() if requested(e)[1] == port.port]
+
         with self.sandbox.step("listening", proto=port.proto, port=port.port, script=process.script.name) as record:
+            deadline = time.monotonic() + within
             process.wait_until(lambda: ready() or not process.running, within)
-            found = ready()
+            if ready() and not on_handout_port():
+                # Another port first: a program may open a helper socket before its server
+                # socket. Once it sits waiting, every socket it opens before serving is open.
+                process.wait_until(lambda: on_handout_port() or not process.running or self.idle(),
+                                   max(0.0, deadline - time.monotonic()), poll=POLL)
+            found = on_handout_port() or ready()
             if not found:
                 others = [f"{e['proto']} {e['bound'][1]}" for e in process.events_of("bind", "listen")]
                 failure = explain(process, "not_listening", proto=port.proto, port=port.port, within=within,
@@ -202,10 +215,7 @@ class Student:
                 raise failure
             event = found[0]
             bound = tuple(event["bound"])
-            requested = next(
-                (tuple(e["requested"]) for e in process.events_of("bind") if tuple(e["bound"]) == bound),
-                bound,
-            )
+            requested = requested(event)
             if requested[1] != port.port:
                 if port.strict:
                     raise CheckFailed("wrong_port", proto=port.proto, expected=port.port, actual=requested[1])

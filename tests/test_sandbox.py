@@ -190,3 +190,21 @@ def test_a_flood_of_output_keeps_memory_bounded(tmp_path, mode):
         stdout = server.process.stdout
         assert len(stdout.head) + len(stdout.tail) <= 256 * 1024
         assert stdout.dropped > 5_000_000
+
+
+def test_the_handout_port_wins_over_a_helper_socket_bound_first(tmp_path, mode):
+    sub = submission(tmp_path, """
+        from socket import *
+        log = socket(AF_INET, SOCK_DGRAM)
+        log.bind(('127.0.0.1', 9999))
+        s = socket(AF_INET, SOCK_DGRAM)
+        s.bind(('0.0.0.0', 8888))
+        while True:
+            data, addr = s.recvfrom(4096)
+            s.sendto(data, addr)
+    """)
+    with Sandbox(ECHO, sub, mode) as sandbox:
+        probe = Probe(sandbox)
+        probe.start_student("server").expect_listening("echo")
+        probe.udp("echo").send("hi").expect_reply(equals="hi")
+        assert sandbox.warnings == []
