@@ -32,6 +32,7 @@ from .sandbox import Sandbox
 
 LOCAL_HOSTS = ("", "0.0.0.0", "127.0.0.1", "localhost", "::", "::1")
 POLL = 0.02  # how often a wait re-checks a process that may have died meanwhile
+SETTLE = 3  # polls in a row a process must sleep to count as settled without a spy event
 SYNC_MARKER = b"\x00netgrader-sync\x00"
 
 
@@ -183,6 +184,7 @@ class Student:
         self.probe = probe
         self.process = process
         self.sandbox = probe.sandbox
+        self._idle_polls = 0
 
     def expect_listening(self, port_name: str, within: float = 3.0) -> tuple[str, int]:
         port = self.probe.exercise.ports[port_name]
@@ -204,8 +206,8 @@ class Student:
             process.wait_until(lambda: ready() or not process.running, within)
             if ready() and not on_handout_port():
                 # Another port first: a program may open a helper socket before its server
-                # socket. Once it sits waiting, every socket it opens before serving is open.
-                process.wait_until(lambda: on_handout_port() or not process.running or self.idle(),
+                # socket. Once it waits on a socket, every socket it opens before serving is open.
+                process.wait_until(lambda: on_handout_port() or not process.running or self.settled(),
                                    max(0.0, deadline - time.monotonic()), poll=POLL)
             found = on_handout_port() or ready()
             if not found:
@@ -238,6 +240,14 @@ class Student:
             if not self.process.running or self.process.events_of("exception"):
                 raise explain(self.process, "exited", since=0.0)
             record.note = Message("note.ok")
+
+    def settled(self) -> bool:
+        """The program waits to receive (the spy saw it), or has slept for SETTLE polls in a
+        row (a program that waits in select/epoll, as asyncio does)."""
+        if self.process.events_of("wait"):
+            return True
+        self._idle_polls = self._idle_polls + 1 if self.idle() else 0
+        return self._idle_polls >= SETTLE
 
     def idle(self) -> bool:
         """True when every thread of the process sleeps (waits for input or the network)."""

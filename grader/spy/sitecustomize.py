@@ -6,6 +6,7 @@ inherited pipe and the moment they happen, the events the grader waits for and e
 
     bind / listen     readiness within a millisecond, and the port and address really used
     connect / sendto  where a client really sent (the grader warns about hard-coded ones)
+    wait              a bound socket waits for data or a connection for the first time
     input             the program now waits for a line on stdin
     exception         an uncaught exception, with the student's line that raised it
 
@@ -130,6 +131,25 @@ def _install(config):
         report_destination("sendto", self, address, effective)
         return real_sendto(self, *args[:-1], effective)
 
+    waiting_reported = set()
+
+    def waits(real):
+        """Wrap a receiving call: the first time a bound socket waits, the program is serving."""
+
+        def wrapper(self, *args, **kwargs):
+            try:
+                key = (proto_of(self), self.getsockname()[1] if self.family in (socket.AF_INET, socket.AF_INET6) else 0)
+                if key not in waiting_reported:
+                    waiting_reported.add(key)
+                    emit("wait", proto=key[0], port=key[1])
+            except OSError:
+                pass
+            return real(self, *args, **kwargs)
+
+        return wrapper
+
+    for name in ("recv", "recvfrom", "recv_into", "recvfrom_into", "accept"):
+        setattr(cls, name, waits(getattr(cls, name)))
     cls.bind, cls.listen = bind, listen
     cls.connect, cls.connect_ex, cls.sendto = connect, connect_ex, sendto
 
