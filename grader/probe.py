@@ -351,7 +351,11 @@ class UdpClient:
             if data and wanted.startswith(data) and len(data) < len(wanted):
                 return CheckFailed("truncated", got_bytes=len(data), expected_bytes=len(wanted), got=data)
         if text is None:
-            return CheckFailed("not_utf8", got=data)
+            try:
+                as_gbk = data.decode("gbk")
+            except UnicodeDecodeError:
+                as_gbk = None
+            return CheckFailed("not_utf8", got=data, gbk_text=as_gbk)
         return CheckFailed("wrong_reply", how=expect.params()["how"], expected=expect.params()["value"], got=data)
 
     def _silence(self, within: float) -> CheckFailed:

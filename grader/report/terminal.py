@@ -28,6 +28,8 @@ def failure_text(lang: str, check: CheckResult) -> list[str]:
         lines.append("  " + tr(lang, "detail.where", params))
     if params.get("in_thread"):
         lines.append("  " + tr(lang, "detail.thread", params))
+    if params.get("gbk_text"):
+        lines.append("  " + tr(lang, "detail.gbk", params))
     if params.get("prompt"):
         lines.append("  " + tr(lang, "detail.waiting_input", {"prompt": repr(params["prompt"])}))
     return lines
@@ -41,7 +43,9 @@ def hints(lang: str, check: CheckResult) -> list[str]:
     found = []
     exc_type = failure.params.get("exc_type")
     exc_message = str(failure.params.get("exc_message", ""))
-    if exc_type == "TypeError" and "bytes" in exc_message:
+    if failure.params.get("gbk_text"):
+        found.append(tr(lang, "hint.encode_gbk"))
+    elif exc_type == "TypeError" and "bytes" in exc_message:
         found.append(tr(lang, "hint.exc.TypeError.bytes"))
     elif exc_type == "UnicodeDecodeError" and "'gbk'" in exc_message:
         found.append(tr(lang, "hint.decode_gbk"))
