@@ -264,13 +264,17 @@ class StudentProcess:
                     selector.unregister(key.fileobj)
                     open_streams -= 1
                     continue
-                if key.data == "events":
-                    self._parse_events(data)
-                else:
-                    with self.changed:
-                        key.data.add(data)
-                        self.changed.notify_all()
+                self._take(key.data, data)
         selector.close()
+
+    def _take(self, destination, data: bytes) -> None:
+        """Bytes read from the events pipe or an output stream, put where they belong."""
+        if destination == "events":
+            self._parse_events(data)
+        else:
+            with self.changed:
+                destination.add(data)
+                self.changed.notify_all()
 
     def _drain(self, selector) -> None:
         """Read whatever is already buffered in the pipes, without blocking."""
@@ -285,11 +289,7 @@ class StudentProcess:
                     break
                 if not data:
                     break
-                if key.data == "events":
-                    self._parse_events(data)
-                else:
-                    with self.changed:
-                        key.data.add(data)
+                self._take(key.data, data)
 
     def _prompt(self) -> str | None:
         """What the program printed since its last newline: the prompt input() showed. The

@@ -107,21 +107,18 @@ def _install(config):
             budget[event] -= 1
             emit(event, proto=proto_of(sock), requested=shown(address), effective=shown(effective))
 
-    def connect(self, *args):
-        address = inet_address(self, args)
-        if address is None:
-            return real_connect(self, *args)
-        effective = steer(self, address)
-        report_destination("connect", self, address, effective)
-        return real_connect(self, effective)
+    def steered(real):
+        """connect / connect_ex, sent where the grader wants and reported."""
 
-    def connect_ex(self, *args):
-        address = inet_address(self, args)
-        if address is None:
-            return real_connect_ex(self, *args)
-        effective = steer(self, address)
-        report_destination("connect", self, address, effective)
-        return real_connect_ex(self, effective)
+        def wrapper(self, *args):
+            address = inet_address(self, args)
+            if address is None:
+                return real(self, *args)
+            effective = steer(self, address)
+            report_destination("connect", self, address, effective)
+            return real(self, effective)
+
+        return wrapper
 
     def sendto(self, *args):
         address = inet_address(self, args)
@@ -151,7 +148,7 @@ def _install(config):
     for name in ("recv", "recvfrom", "recv_into", "recvfrom_into", "accept"):
         setattr(cls, name, waits(getattr(cls, name)))
     cls.bind, cls.listen = bind, listen
-    cls.connect, cls.connect_ex, cls.sendto = connect, connect_ex, sendto
+    cls.connect, cls.connect_ex, cls.sendto = steered(real_connect), steered(real_connect_ex), sendto
 
     class Stdin:
         """sys.stdin that says when the program starts waiting for a line. The built-in
