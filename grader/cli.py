@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import signal
 import sys
 from pathlib import Path
 
@@ -124,12 +125,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stop(signum, frame):
+    raise KeyboardInterrupt  # unwinds through every check's clean-up
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _stop)
     try:
         return args.run(args)
     except GraderError as exc:
         print(f"grader: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        print("grader: interrupted", file=sys.stderr)
         return 130

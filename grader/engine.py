@@ -60,6 +60,8 @@ def grade(
     sink = _Sink()
     code = pytest.main(args, plugins=[sink])
     results = sink.config.stash[GRADING].results if sink.config else {}
+    if code == pytest.ExitCode.INTERRUPTED:
+        raise KeyboardInterrupt
     ok = (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED)
     if exercise.id not in results or code not in ok:
         raise HarnessError(f"pytest could not grade {exercise.path} (exit code {int(code)})")

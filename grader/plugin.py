@@ -167,11 +167,14 @@ class CheckItem(pytest.Item):
 
     def runtest(self):
         probe = open_probe(self)
+        self.stash[CLOSE] = probe.close  # once the result is recorded (makereport)
         try:
             for step in self.check.steps:
                 steps.run(probe, step)
-        finally:
-            self.stash[CLOSE] = probe.close  # after the result is recorded (makereport)
+        except BaseException as exc:
+            if not isinstance(exc, Exception):  # interrupted: no result will be recorded
+                probe.close()
+            raise
 
     def reportinfo(self):
         return self.path, self.check.line - 1, f"{self.parent.exercise.id}::{self.check.id}"

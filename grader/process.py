@@ -79,7 +79,6 @@ class StudentProcess:
         self.typed: list[Typed] = []
         self.returncode: int | None = None
         self.started_at = 0.0
-        self.ended_at: float | None = None
         self.waiting_for_input = False
         self.last_prompt: str | None = None
         self._argv, self._cwd, self._env, self._spy_config = argv, cwd, env, spy_config
@@ -172,12 +171,6 @@ class StudentProcess:
             if self.waiting_for_input:
                 self._feed_locked()
 
-    def close_stdin(self) -> None:
-        with self.changed:
-            self._close_stdin_at_end = True
-            if self.waiting_for_input and not self._pending:
-                self._feed_locked()
-
     def _feed_locked(self) -> None:
         stdin = self._popen.stdin
         try:
@@ -247,7 +240,6 @@ class StudentProcess:
                     self._drain(selector)
                     with self.changed:
                         self.returncode = code
-                        self.ended_at = time.monotonic()
                         self.changed.notify_all()
                     if open_streams:
                         # A child may still hold the pipes; do not wait for it forever.

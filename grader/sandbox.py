@@ -38,9 +38,9 @@ class Sandbox:
         self.warnings: list[Message] = []
         self.processes: dict[str, StudentProcess] = {}
         self.peers: dict = {}  # port name -> reference peer
-        self.clients: dict = {}  # name -> grader-side client probe
         self.addresses: dict[str, tuple[str, int]] = {}  # port name -> where the student listens
         self._closers: list = []
+        self._closed = False
         become_subreaper()
         self.workdir = Path(tempfile.mkdtemp(prefix=f"netgrader-{exercise.id}-"))
         self.marker = f"NETGRADER_SANDBOX={self.workdir.name}"
@@ -138,6 +138,9 @@ class Sandbox:
     # ---------------------------------------------------------------- clean-up
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         for process in self.processes.values():
             process.stop()
         for closer in reversed(self._closers):

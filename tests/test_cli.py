@@ -4,9 +4,16 @@ JSON, and the role mapping of misnamed files."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
 
 from conftest import ROOT, run_grader
+from test_sandbox import alive_with
 
 
 def test_passing_submission_exits_0_and_writes_json(tmp_path):
@@ -73,3 +80,32 @@ def test_list_shows_every_exercise():
     assert done.returncode == 0
     for name in ("udp_echo", "udp_dict", "udp_chat"):
         assert name in done.stdout
+
+
+def test_a_stopped_grading_leaves_nothing_behind(tmp_path):
+
+    marker = f"netgrader-term-{uuid.uuid4().hex}"
+    folder = tmp_path / "student"
+    folder.mkdir()
+    (folder / "server.py").write_text(
+        f"import subprocess, sys, time\n"
+        f"subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)', '{marker}'])\n"
+        f"print('up', flush=True)\n"
+        f"time.sleep(600)\n"
+    )
+    (folder / "client.py").write_text("pass\n")
+    grading = subprocess.Popen(
+        [sys.executable, "-m", "grader", "grade", "udp_echo", str(folder), "--check", "server-listens"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+    )
+    deadline = time.monotonic() + 10
+    while not alive_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.02)  # a test-side poll for the student's child to appear
+    assert alive_with(marker)
+    grading.send_signal(signal.SIGTERM)
+    out, err = grading.communicate(timeout=20)
+    assert grading.returncode == 130
+    assert "interrupted" in err and "Traceback" not in err
+    assert alive_with(marker) == []
+    assert not list(tmp_path.glob("netgrader-*"))
