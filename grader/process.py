@@ -11,20 +11,59 @@ servers too, and the transcript shows what was typed at which prompt.
 
 from __future__ import annotations
 
+import ast
+import compileall
 import ctypes
-import json
+import hashlib
 import os
 import selectors
+import shutil
 import signal
 import subprocess
+import sys
+import tempfile
 import threading
 import time
+import venv
 from dataclasses import dataclass
 from pathlib import Path
 
 PR_SET_CHILD_SUBREAPER = 36
-OUTPUT_CAP = 256 * 1024  # bytes kept per stream: its head and its tail, half each
+OUTPUT_CAP = 256 * 1024
+MAX_EVENT = 8192  # bytes of one spy event line  # bytes kept per stream: its head and its tail, half each
 SPY_DIR = Path(__file__).with_name("spy")
+
+
+def student_python() -> str:
+    """The interpreter students run on: a bare virtual environment of the grader's own Python,
+    made once per machine in the user's cache. Without the grader's packages (and the base
+    installation's .pth files) a student process starts about a third faster and cannot
+    import pytest or the grader. Falls back to the grader's interpreter if it cannot be made.
+    Also compiles the spy once, so no student process pays for compiling it."""
+    global _student_python
+    if _student_python is None:
+        compileall.compile_file(str(SPY_DIR / "sitecustomize.py"), quiet=2)
+        base = getattr(sys, "_base_executable", sys.executable)
+        tag = hashlib.sha256(f"{base} {sys.version}".encode()).hexdigest()[:12]
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "netgrader"
+        home = cache / f"python-{sys.version_info[0]}.{sys.version_info[1]}-{tag}"
+        python = home / "bin" / "python"
+        if not python.exists():
+            try:
+                cache.mkdir(parents=True, exist_ok=True)
+                building = Path(tempfile.mkdtemp(prefix="building-", dir=cache))
+                venv.EnvBuilder(with_pip=False, symlinks=True, clear=True).create(building)
+                try:
+                    building.rename(home)
+                except OSError:  # another grader made it meanwhile
+                    shutil.rmtree(building, ignore_errors=True)
+            except OSError:
+                pass
+        _student_python = str(python) if python.exists() else sys.executable
+    return _student_python
+
+
+_student_python: str | None = None
 
 
 class Output:
@@ -95,7 +134,8 @@ class StudentProcess:
         self._close_stdin_at_end = eof
         events_read, events_write = os.pipe()
         env = dict(self._env)
-        env["NETGRADER_SPY"] = json.dumps({**self._spy_config, "fd": events_write})
+        config = {**self._spy_config, "fd": events_write}
+        env["NETGRADER_SPY"] = " ".join(f"{key}={value}" for key, value in config.items())
         env["PYTHONPATH"] = str(SPY_DIR)
         try:
             self._popen = subprocess.Popen(
@@ -305,11 +345,14 @@ class StudentProcess:
 
     def _parse_events(self, data: bytes) -> None:
         *lines, self._partial_event = (self._partial_event + data).split(b"\n")
+        self._partial_event = self._partial_event[-MAX_EVENT:]  # garbage without newlines
         with self.changed:
             for line in lines:
                 try:
-                    event = json.loads(line)
-                except ValueError:
+                    event = ast.literal_eval(line.decode("utf-8", "replace"))
+                except (ValueError, SyntaxError, MemoryError, RecursionError):
+                    continue
+                if not isinstance(event, dict) or "ev" not in event:
                     continue
                 self.events.append(event)
                 if event["ev"] == "input":

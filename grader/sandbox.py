@@ -14,14 +14,13 @@ import ipaddress
 import os
 import re
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from . import net
 from .errors import CheckFailed
-from .process import StudentProcess, become_subreaper, kill_and_reap, marked_processes
+from .process import StudentProcess, become_subreaper, kill_and_reap, marked_processes, student_python
 from .results import Message, StepRecord
 from .spec import Exercise
 from .submission import Submission
@@ -90,14 +89,14 @@ class Sandbox:
                 role=role,
             )
         self._add_hardcoded_addresses()
-        redirect = {self.exercise.ports[name].proto: list(peer.address) for name, peer in self.peers.items()}
+        redirect = {self.exercise.ports[name].proto: "%s:%d" % peer.address for name, peer in self.peers.items()}
         process = StudentProcess(
             role=role,
             script=script,
-            argv=self.network.wrap([sys.executable, "-u", str(script)]),
+            argv=self.network.wrap([student_python(), "-u", str(script)]),
             cwd=self.workdir,
             env=self._student_env(),
-            spy_config={"mode": self.network.spy_mode, "redirect": redirect},
+            spy_config={"mode": self.network.spy_mode, **redirect},
         )
         if role in self.processes:
             self.processes[role].stop()

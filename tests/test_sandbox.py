@@ -208,3 +208,14 @@ def test_the_handout_port_wins_over_a_helper_socket_bound_first(tmp_path, mode):
         probe.start_student("server").expect_listening("echo")
         probe.udp("echo").send("hi").expect_reply(equals="hi")
         assert sandbox.warnings == []
+
+
+def test_students_run_on_a_bare_python_without_the_graders_packages(tmp_path, mode):
+    sub = submission(tmp_path, """
+        import importlib.util, sys
+        print([name for name in ('grader', 'pytest', 'yaml') if importlib.util.find_spec(name)])
+    """)
+    with Sandbox(ECHO, sub, mode) as sandbox:
+        server = Probe(sandbox).start_student("server")
+        server.expect_exit(code=0, within=5)
+        assert server.process.stdout.text().strip() == "[]"
