@@ -1,0 +1,77 @@
+"""What a check expects of a text, and how a silence is explained: the shared vocabulary of
+the grader-side clients (grader/clients.py), the reference peers (grader/peers.py) and the
+probe API (grader/probe.py)."""
+
+from __future__ import annotations
+
+import re
+
+from .errors import CheckFailed
+from .process import StudentProcess
+from .results import Message
+
+LOCAL_HOSTS = ("", "0.0.0.0", "127.0.0.1", "localhost", "::", "::1")
+POLL = 0.02  # how often a wait re-checks a process that may have died meanwhile
+
+
+def decode(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+class Expect:
+    """What a text must be: equal to, containing, or matching a pattern."""
+
+    def __init__(self, equals: str | None = None, contains=None, matches: str | None = None):
+        self.equals = equals
+        self.contains = [contains] if isinstance(contains, str) else list(contains or [])
+        self.matches = matches
+
+    def test(self, text: str | None) -> bool:
+        if text is None:
+            return False
+        if self.equals is not None and text != self.equals:
+            return False
+        if not all(part in text for part in self.contains):
+            return False
+        return self.matches is None or re.search(self.matches, text) is not None
+
+    def params(self) -> dict:
+        if self.equals is not None:
+            how, value = "equals", self.equals
+        elif self.contains:
+            how, value = "contains", " + ".join(self.contains)
+        elif self.matches is not None:
+            how, value = "matches", self.matches
+        else:
+            how, value = "any", ""
+        return {"how": Message(f"how.{how}"), "value": value}
+
+
+def explain(process: StudentProcess | None, kind: str, since: float = 0.0, exited_kind: str = "exited",
+            **params) -> CheckFailed:
+    """A failure of `kind`, unless the process's own fate explains it better: an uncaught
+    exception (crashed, or decode_error for a character cut by a receive buffer), or an exit
+    (`exited_kind`; a client that ends is not always at fault)."""
+    if process is None:
+        return CheckFailed(kind, **params)
+    params.setdefault("script", process.script.name)
+    exception = next((e for e in reversed(process.events_of("exception")) if e["t"] >= since), None)
+    if exception is None and not process.running:
+        exception = process.exception
+    if exception is not None:
+        where = exception.get("where") or [None, None, None, ""]
+        params.update(
+            exc_type=exception["type"],
+            exc_message=exception["message"],
+            exc_line=where[1],
+            exc_code=where[3],
+            status=process.returncode,
+            in_thread=bool(exception.get("thread")),
+        )
+        return CheckFailed("decode_error" if exception["type"] == "UnicodeDecodeError" else "crashed", cause=kind, **params)
+    if not process.running:
+        return CheckFailed(exited_kind, cause=kind, status=process.returncode, **params)
+    return CheckFailed(kind, **params)

@@ -1,0 +1,129 @@
+"""The grader's reference servers, for checks of a student's client: they answer as the
+handout's server would and record exactly what the client sent."""
+
+from __future__ import annotations
+
+import os
+import select
+import socket
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import CheckFailed
+from .expect import POLL, decode, explain
+from .results import Message
+
+if TYPE_CHECKING:
+    from .probe import Probe
+
+SYNC_MARKER = b"\x00netgrader-sync\x00"
+
+
+def load_table(path: Path) -> dict[str, str]:
+    """A `word  explanation` file as a dict, as the course's dictionary server reads it."""
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word, _, meaning = line.strip().partition(" ")
+        if word:
+            table.setdefault(word, meaning.strip())
+    return table
+
+
+class UdpPeer:
+    """The grader's reference UDP server, for checks of the student's client."""
+
+    def __init__(self, probe: Probe, port_name: str, reply: str, text, table, missing: str, silent_on: tuple):
+        network = probe.sandbox.network
+        port = probe.exercise.ports[port_name]
+        self.reply, self.text, self.table, self.missing, self.silent_on = reply, text, table, missing, silent_on
+        self.sock = network.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            self.sock.bind((network.peer_host, network.peer_port(port.port)))
+        except OSError:
+            self.sock.close()
+            raise
+        self.address = ("127.0.0.1", self.sock.getsockname()[1])
+        self.probe = probe
+        self.received: list[bytes] = []
+        self._marker: bytes | None = None
+        self.changed = threading.Condition()
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._thread = threading.Thread(target=self._serve, name=f"peer-{port_name}", daemon=True)
+        self._thread.start()
+        probe.sandbox.on_close(self.close)
+
+    def answer(self, data: bytes) -> bytes | None:
+        text = decode(data)
+        if self.reply == "none" or (text is not None and text in self.silent_on):
+            return None
+        if self.reply == "echo":
+            return data
+        if self.reply == "text":
+            return self.text.encode("utf-8")
+        word = (text or "").strip()
+        return self.table.get(word, self.missing).encode("utf-8")
+
+    def _serve(self) -> None:
+        while True:
+            ready, _, _ = select.select([self.sock, self._wake_r], [], [])
+            if self._wake_r in ready:
+                return
+            try:
+                data, sender = self.sock.recvfrom(65536)
+            except OSError:
+                return
+            with self.changed:
+                if data == self._marker:
+                    self._marker = None
+                    self.changed.notify_all()
+                    continue
+                self.received.append(data)
+                self.changed.notify_all()
+            answer = self.answer(data)
+            if answer is not None:
+                try:
+                    self.sock.sendto(answer, sender)
+                except OSError:
+                    pass
+
+    def expect_received(self, equals: list[str], allow_extra=(), within: float = 3.0, client: str = "client") -> None:
+        wanted = [line.encode("utf-8") for line in equals]
+        extra = {line.encode("utf-8") for line in allow_extra}
+        process = self.probe.sandbox.processes.get(client)
+        with self.probe.sandbox.step("received", expected=list(equals)) as record:
+            deadline = time.monotonic() + within
+            with self.changed:
+                while len(self.received) < len(wanted) and time.monotonic() < deadline:
+                    if process is not None and not process.running and len(self.received) < len(wanted):
+                        break
+                    self.changed.wait(min(POLL, max(0.0, deadline - time.monotonic())))
+            got = self.sync()
+            head, tail = got[: len(wanted)], got[len(wanted):]
+            if not got:
+                raise explain(process, "not_sent", exited_kind="not_sent", within=within, expected=list(equals))
+            if head != wanted or any(item not in extra for item in tail):
+                raise CheckFailed("wrong_data", expected=list(equals), got=got)
+            record.note = Message("note.received", {"count": len(got)})
+
+    def sync(self, within: float = 2.0) -> list[bytes]:
+        """Everything received so far, including datagrams still queued in the socket.
+
+        A client that sent and exited at once may leave its last datagram unread by the
+        serving thread. A marker datagram sent now queues behind it (a socket's queue is
+        FIFO), so once the thread has seen the marker it has seen everything before it."""
+        marker = SYNC_MARKER + os.urandom(8)
+        with self.changed:
+            self._marker = marker
+        with self.probe.sandbox.network.socket(socket.AF_INET, socket.SOCK_DGRAM) as sender:
+            sender.sendto(marker, self.address)
+        with self.changed:
+            self.changed.wait_for(lambda: self._marker is None, within)
+            return list(self.received)
+
+    def close(self) -> None:
+        self._wake_w.send(b"x")
+        self._thread.join(timeout=2)
+        for sock in (self.sock, self._wake_r, self._wake_w):
+            sock.close()
