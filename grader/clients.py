@@ -17,6 +17,29 @@ if TYPE_CHECKING:
     from .probe import Probe
 
 
+def mismatch(expect: Expect, data: bytes, text: str | None) -> CheckFailed:
+    """Why a reply is not the expected one: cut short, not UTF-8 (GBK?), or just different."""
+    if expect.equals is not None:
+        wanted = expect.equals.encode("utf-8")
+        if data and wanted.startswith(data) and len(data) < len(wanted):
+            return CheckFailed("truncated", got_bytes=len(data), expected_bytes=len(wanted), got=data)
+    if text is None:
+        try:
+            as_gbk = data.decode("gbk")
+        except UnicodeDecodeError:
+            as_gbk = None
+        return CheckFailed("not_utf8", got=data, gbk_text=as_gbk)
+    return CheckFailed("wrong_reply", how=expect.params()["how"], expected=expect.params()["value"], got=data)
+
+
+def server_of(probe: Probe, port_name: str) -> StudentProcess | None:
+    """The student process that listens on this port (or plays the server role)."""
+    listener = probe.listeners.get(port_name)
+    if listener is not None:
+        return listener.process
+    return probe.sandbox.processes.get("server")
+
+
 class UdpClient:
     """A grader-side UDP socket that talks to the student's server."""
 
@@ -42,10 +65,7 @@ class UdpClient:
         return self
 
     def _server(self) -> StudentProcess | None:
-        listener = self.probe.listeners.get(self.port_name)
-        if listener is not None:
-            return listener.process
-        return self.probe.sandbox.processes.get("server")
+        return server_of(self.probe, self.port_name)
 
     def _receive(self, deadline: float) -> bytes | None:
         """The next datagram, or None when the deadline passes or the server has died."""
@@ -73,20 +93,7 @@ class UdpClient:
             if expect.test(text):
                 record.note = Message("note.got", {"data": data})
                 return data
-            raise self._mismatch(expect, data, text)
-
-    def _mismatch(self, expect: Expect, data: bytes, text: str | None) -> CheckFailed:
-        if expect.equals is not None:
-            wanted = expect.equals.encode("utf-8")
-            if data and wanted.startswith(data) and len(data) < len(wanted):
-                return CheckFailed("truncated", got_bytes=len(data), expected_bytes=len(wanted), got=data)
-        if text is None:
-            try:
-                as_gbk = data.decode("gbk")
-            except UnicodeDecodeError:
-                as_gbk = None
-            return CheckFailed("not_utf8", got=data, gbk_text=as_gbk)
-        return CheckFailed("wrong_reply", how=expect.params()["how"], expected=expect.params()["value"], got=data)
+            raise mismatch(expect, data, text)
 
     def _silence(self, within: float) -> CheckFailed:
         server = self._server()
@@ -99,3 +106,122 @@ class UdpClient:
                                        expected=f"127.0.0.1:{own_port}")
         prompt = server.last_prompt if server is not None and server.waiting_for_input else None
         return explain(server, "no_reply", since=self.sent_at, within=within, sent=self.last_sent, prompt=prompt)
+
+
+class TcpClient:
+    """A grader-side TCP connection to the student's server. The stream has no message
+    boundaries: a reply is read until it is what was expected, the server closes, or time
+    runs out."""
+
+    def __init__(self, probe: Probe, port_name: str, name: str):
+        self.probe = probe
+        self.port_name = port_name
+        self.name = name
+        self.sock: socket.socket | None = None
+        self.buffer = bytearray()
+        self.closed_by_server = False
+        self.sent_at = 0.0
+        self.last_sent = b""
+
+    def _dest(self) -> str:
+        host, port = self.probe.address(self.port_name)
+        return f"{host}:{port}"
+
+    def connect(self, within: float = 3.0) -> "TcpClient":
+        server = server_of(self.probe, self.port_name)
+        with self.probe.sandbox.step("connect", dest=self._dest(), client=self.name) as record:
+            sock = self.probe.sandbox.network.socket(socket.AF_INET, socket.SOCK_STREAM)
+            self.probe.sandbox.on_close(sock.close)
+            sock.settimeout(within)
+            try:
+                sock.connect(self.probe.address(self.port_name))
+            except OSError as exc:
+                if server is not None:  # closing or crashing right now? let it finish first
+                    server.wait_until(lambda: not server.running or server.idle(), 1.0, poll=POLL)
+                raise explain(server, "refused", dest=self._dest(), error=exc.strerror or str(exc)) from None
+            sock.settimeout(10.0)  # sendall to a server that does not read ends, and says so
+            self.sock = sock
+            record.note = Message("note.ok")
+        return self
+
+    def send(self, data: bytes | str) -> "TcpClient":
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        if self.sock is None:
+            self.connect()
+        with self.probe.sandbox.step("send", data=data, dest=self._dest(), client=self.name) as record:
+            self.sent_at = time.monotonic()
+            self.last_sent = data
+            try:
+                self.sock.sendall(data)
+            except OSError as exc:
+                raise explain(server_of(self.probe, self.port_name), "send_failed",
+                              error=exc.strerror or str(exc)) from None
+            record.note = Message("note.ok")
+        return self
+
+    def _fill(self, deadline: float) -> bool:
+        """Read what arrives next into the buffer; False when nothing came in time or the
+        server died, or when the server closed the connection."""
+        server = server_of(self.probe, self.port_name)
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            ready, _, _ = select.select([self.sock], [], [], min(POLL, remaining))
+            if not ready and server is not None and not server.running:
+                ready, _, _ = select.select([self.sock], [], [], 0)
+                if not ready:
+                    return False
+            if ready:
+                try:
+                    data = self.sock.recv(65536)
+                except OSError:
+                    data = b""
+                if not data:
+                    self.closed_by_server = True
+                    return False
+                self.buffer += data
+                return True
+
+    def expect_reply(self, equals=None, contains=None, matches=None, within: float = 2.0) -> bytes:
+        expect = Expect(equals, contains, matches)
+        wanted = len(equals.encode("utf-8")) if equals is not None else None
+        with self.probe.sandbox.step("reply", client=self.name, **expect.params()) as record:
+            deadline = time.monotonic() + within
+            while not expect.test(decode(bytes(self.buffer))):
+                if wanted is not None and len(self.buffer) >= wanted:
+                    break
+                if self.closed_by_server or not self._fill(deadline):
+                    break
+            data = bytes(self.buffer)
+            self.buffer.clear()
+            if expect.test(decode(data)):
+                record.note = Message("note.got", {"data": data})
+                return data
+            if not data:
+                raise self._silence(within)
+            raise mismatch(expect, data, decode(data))
+
+    def _silence(self, within: float) -> CheckFailed:
+        server = server_of(self.probe, self.port_name)
+        if self.closed_by_server and (server is None or server.running):
+            return CheckFailed("closed_early", sent=self.last_sent)
+        prompt = server.last_prompt if server is not None and server.waiting_for_input else None
+        return explain(server, "no_reply", since=self.sent_at, within=within, sent=self.last_sent, prompt=prompt)
+
+    def expect_closed(self, within: float = 3.0) -> None:
+        """The server ends this connection (reads return end of stream)."""
+        with self.probe.sandbox.step("closed", client=self.name) as record:
+            deadline = time.monotonic() + within
+            while not self.closed_by_server:
+                if not self._fill(deadline) and not self.closed_by_server:
+                    raise explain(server_of(self.probe, self.port_name), "not_closed", exited_kind="exited",
+                                  within=within)
+            record.note = Message("note.ok")
+
+    def close(self) -> None:
+        """The grader's side hangs up, as a client that quits would."""
+        with self.probe.sandbox.step("hang_up", client=self.name) as record:
+            if self.sock is not None:
+                self.sock.close()
+            record.note = Message("note.ok")

@@ -31,23 +31,25 @@ def load_table(path: Path) -> dict[str, str]:
     return table
 
 
-class UdpPeer:
-    """The grader's reference UDP server, for checks of the student's client."""
+class Peer:
+    """What both reference servers share: how they answer, their thread, their clean-up."""
+
+    kind = socket.SOCK_DGRAM
 
     def __init__(self, probe: Probe, port_name: str, reply: str, text, table, missing: str, silent_on: tuple):
         network = probe.sandbox.network
         port = probe.exercise.ports[port_name]
         self.reply, self.text, self.table, self.missing, self.silent_on = reply, text, table, missing, silent_on
-        self.sock = network.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock = network.socket(socket.AF_INET, self.kind)
         try:
             self.sock.bind((network.peer_host, network.peer_port(port.port)))
+            if self.kind == socket.SOCK_STREAM:
+                self.sock.listen(16)
         except OSError:
             self.sock.close()
             raise
         self.address = ("127.0.0.1", self.sock.getsockname()[1])
         self.probe = probe
-        self.received: list[bytes] = []
-        self._marker: bytes | None = None
         self.changed = threading.Condition()
         self._wake_r, self._wake_w = socket.socketpair()
         self._thread = threading.Thread(target=self._serve, name=f"peer-{port_name}", daemon=True)
@@ -64,6 +66,24 @@ class UdpPeer:
             return self.text.encode("utf-8")
         word = (text or "").strip()
         return self.table.get(word, self.missing).encode("utf-8")
+
+    def _serve(self) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self._wake_w.send(b"x")
+        self._thread.join(timeout=2)
+        for sock in (self.sock, self._wake_r, self._wake_w):
+            sock.close()
+
+
+class UdpPeer(Peer):
+    """The grader's reference UDP server, for checks of the student's client."""
+
+    def __init__(self, *args, **kwargs):
+        self.received: list[bytes] = []
+        self._marker: bytes | None = None
+        super().__init__(*args, **kwargs)
 
     def _serve(self) -> None:
         while True:
@@ -122,8 +142,76 @@ class UdpPeer:
             self.changed.wait_for(lambda: self._marker is None, within)
             return list(self.received)
 
-    def close(self) -> None:
-        self._wake_w.send(b"x")
-        self._thread.join(timeout=2)
-        for sock in (self.sock, self._wake_r, self._wake_w):
-            sock.close()
+
+class TcpPeer(Peer):
+    """The grader's reference TCP server: answers each chunk a client sends and records the
+    whole stream (TCP keeps no message boundaries, so what counts is the bytes in order)."""
+
+    kind = socket.SOCK_STREAM
+
+    def __init__(self, *args, **kwargs):
+        self.received = bytearray()
+        self.open_connections = 0
+        super().__init__(*args, **kwargs)
+
+    def _serve(self) -> None:
+        connections: list[socket.socket] = []
+        try:
+            while True:
+                ready, _, _ = select.select([self.sock, self._wake_r, *connections], [], [])
+                if self._wake_r in ready:
+                    return
+                for sock in ready:
+                    if sock is self.sock:
+                        connection, _ = self.sock.accept()
+                        connections.append(connection)
+                        with self.changed:
+                            self.open_connections += 1
+                        continue
+                    try:
+                        data = sock.recv(65536)
+                    except OSError:
+                        data = b""
+                    with self.changed:
+                        if data:
+                            self.received += data
+                        else:
+                            self.open_connections -= 1
+                        self.changed.notify_all()
+                    if not data:
+                        connections.remove(sock)
+                        sock.close()
+                        continue
+                    answer = self.answer(data)
+                    if answer is not None:
+                        try:
+                            sock.sendall(answer)
+                        except OSError:
+                            pass
+        finally:
+            for sock in connections:
+                sock.close()
+
+    def expect_received(self, equals: list[str], allow_extra=(), within: float = 3.0, client: str = "client") -> None:
+        wanted = "".join(equals).encode("utf-8")
+        extra = [line.encode("utf-8") for line in allow_extra if line]
+        process = self.probe.sandbox.processes.get(client)
+        with self.probe.sandbox.step("received", expected=list(equals)) as record:
+            deadline = time.monotonic() + within
+
+            def done():  # all expected bytes, or the client is gone and its stream read to the end
+                gone = process is not None and not process.running and self.open_connections == 0
+                return len(self.received) >= len(wanted) or gone
+
+            with self.changed:
+                while not done() and time.monotonic() < deadline:
+                    self.changed.wait(min(POLL, max(0.0, deadline - time.monotonic())))
+                got = bytes(self.received)
+            if not got:
+                raise explain(process, "not_sent", exited_kind="not_sent", within=within, expected=list(equals))
+            rest = got[len(wanted):]
+            while rest and any(rest.startswith(item) for item in extra):
+                rest = rest[len(next(item for item in extra if rest.startswith(item))):]
+            if not got.startswith(wanted) or rest:
+                raise CheckFailed("wrong_data", expected=list(equals), got=[got])
+            record.note = Message("note.received_bytes", {"count": len(got)})

@@ -248,6 +248,17 @@ class StudentProcess:
     def wait_exit(self, timeout: float) -> bool:
         return self.wait_until(lambda: self.returncode is not None, timeout)
 
+    def idle(self) -> bool:
+        """True when every thread of the process sleeps (waits for input or the network)."""
+        try:
+            for task in Path(f"/proc/{self.pid}/task").iterdir():
+                state = (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                if state not in ("S", "D", "t", "T"):
+                    return False
+        except OSError:
+            return True  # gone: not busy
+        return True
+
     def events_of(self, *kinds: str) -> list[dict]:
         with self.changed:
             return [e for e in self.events if e["ev"] in kinds]

@@ -69,6 +69,19 @@ STEP_KINDS: dict[str, StepKind] = {
         },
         one_of=("text", "hex"),
     ),
+    "connect": StepKind(
+        args={
+            "port": Arg((str,), True, refers_to="port"),
+            "from": Arg((str,), default="a"),
+            "within": Arg(_NUM, default=3.0),
+        },
+        timeout_arg="within",
+    ),
+    "closed": StepKind(
+        args={"from": Arg((str,), default="a"), "within": Arg(_NUM, default=3.0)},
+        timeout_arg="within",
+    ),
+    "hang_up": StepKind(args={"from": Arg((str,), default="a")}),
     "reply": StepKind(
         args={
             "from": Arg((str,), default="a"),

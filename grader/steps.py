@@ -26,11 +26,23 @@ def listening(probe: Probe, args):
 
 
 def send(probe: Probe, args):
-    probe.udp(args["port"], args["from"]).send(payload(args))
+    probe.client(args["port"], args["from"]).send(payload(args))
+
+
+def connect(probe: Probe, args):
+    probe.client(args["port"], args["from"]).connect(within=args["within"])
+
+
+def closed(probe: Probe, args):
+    probe.existing_client(args["from"]).expect_closed(within=args["within"])
+
+
+def hang_up(probe: Probe, args):
+    probe.existing_client(args["from"]).close()
 
 
 def reply(probe: Probe, args):
-    client = probe.udp_client(args["from"])
+    client = probe.existing_client(args["from"])
     expected = {key: args[key] for key in ("equals", "contains", "matches") if key in args}
     if "equals" in expected and args["repeat"] > 1:
         expected["equals"] = expected["equals"] * args["repeat"]
@@ -68,6 +80,9 @@ RUNNERS = {
     "start": start,
     "listening": listening,
     "send": send,
+    "connect": connect,
+    "closed": closed,
+    "hang_up": hang_up,
     "reply": reply,
     "alive": alive,
     "peer": peer,
