@@ -8,6 +8,7 @@ import socket
 import time
 from typing import TYPE_CHECKING
 
+from . import http
 from .errors import CheckFailed
 from .expect import POLL, Expect, decode, explain
 from .process import StudentProcess
@@ -217,6 +218,65 @@ class TcpClient:
                 if not self._fill(deadline) and not self.closed_by_server:
                     raise explain(server_of(self.probe, self.port_name), "not_closed", exited_kind="exited",
                                   within=within)
+            record.note = Message("note.ok")
+
+    def get(self, path: str = "/", within: float = 3.0) -> http.Response:
+        """Ask for `path` as a browser would; read the response until the server closes, the
+        Content-Length is complete, or time runs out."""
+        if self.sock is None:
+            self.connect()
+        host, port = self.probe.address(self.port_name)
+        request = (
+            f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUser-Agent: netgrader\r\n"
+            f"Accept: */*\r\nConnection: close\r\n\r\n"
+        ).encode()
+        with self.probe.sandbox.step("get", path=path, dest=self._dest(), client=self.name) as record:
+            self.sent_at = time.monotonic()
+            self.last_sent = request.split(b"\r\n")[0]
+            self.sock.sendall(request)
+            deadline = time.monotonic() + within
+            while not self.closed_by_server:
+                total = http.expected_length(bytes(self.buffer))
+                if total is not None and len(self.buffer) >= total:
+                    break
+                if not self._fill(deadline) and not self.closed_by_server:
+                    break
+            raw = bytes(self.buffer)
+            self.buffer.clear()
+            if not raw:
+                raise self._silence(within)
+            self.response = http.parse(raw)
+            record.note = Message("note.http", {"status_line": self.response.status_line, "size": len(raw)})
+        return self.response
+
+    def expect_response(self, status: int | None = 200, content_type: str | None = None,
+                        content_length: bool = False, body_contains: str | None = None) -> None:
+        """What the last response must be; each fault has its own failure kind. The status
+        line and the blank line after the head are always checked."""
+        response = self.response
+        expected = [f"{status}" if status is not None else "HTTP/1.x"]
+        expected += [f"Content-Type: {content_type}"] if content_type else []
+        expected += ["Content-Length = len(body)"] if content_length else []
+        expected += [f'"{body_contains}"'] if body_contains else []
+        with self.probe.sandbox.step("response", client=self.name, expected=", ".join(expected)) as record:
+            if response.problem == "status_line":
+                raise CheckFailed("bad_status_line", got=response.status_line)
+            if status is not None and response.code != status:
+                raise CheckFailed("wrong_status", expected=status, got=response.status_line)
+            if not response.complete:
+                raise CheckFailed("no_blank_line", got=response.raw)
+            if content_type is not None:
+                if response.media_type is None:
+                    raise CheckFailed("missing_header", name="Content-Type", expected=content_type)
+                if response.media_type != content_type.lower():
+                    raise CheckFailed("wrong_content_type", expected=content_type, got=response.header("content-type"))
+            declared = response.header("content-length")
+            if content_length and declared is not None and (not declared.isdigit() or int(declared) != len(response.body)):
+                raise CheckFailed("wrong_content_length", declared=declared, actual=len(response.body))
+            if body_contains is not None:
+                text = response.body.decode("utf-8", "replace")
+                if body_contains.lower() not in text.lower():
+                    raise CheckFailed("wrong_body", expected=body_contains, got=response.body)
             record.note = Message("note.ok")
 
     def close(self) -> None:

@@ -82,6 +82,24 @@ STEP_KINDS: dict[str, StepKind] = {
         timeout_arg="within",
     ),
     "hang_up": StepKind(args={"from": Arg((str,), default="a")}),
+    "get": StepKind(
+        args={
+            "port": Arg((str,), True, refers_to="port"),
+            "path": Arg((str,), default="/"),
+            "from": Arg((str,), default="a"),
+            "within": Arg(_NUM, default=3.0),
+        },
+        timeout_arg="within",
+    ),
+    "response": StepKind(
+        args={
+            "from": Arg((str,), default="a"),
+            "status": Arg((int,), default=200),
+            "content_type": Arg((str,)),
+            "content_length": Arg((bool,), default=False),
+            "body_contains": Arg((str,)),
+        },
+    ),
     "reply": StepKind(
         args={
             "from": Arg((str,), default="a"),
@@ -419,6 +437,8 @@ def _step(raw, where, files, ports, check_line) -> Step:
     for name, arg in schema.args.items():
         if arg.required and name not in args:
             raise where.error(line, f"step {kind!r} needs the argument {name!r}")
+    if kind in ("get", "connect") and ports[args["port"]].proto != "tcp":
+        raise where.error(line, f"step {kind!r} needs a tcp port; {args['port']!r} is {ports[args['port']].proto}")
     if kind == "peer":
         behaviour = args.get("reply", "echo")
         if behaviour not in PEER_BEHAVIOURS:

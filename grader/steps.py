@@ -41,6 +41,16 @@ def hang_up(probe: Probe, args):
     probe.existing_client(args["from"]).close()
 
 
+def get(probe: Probe, args):
+    probe.client(args["port"], args["from"]).get(args["path"], within=args["within"])
+
+
+def response(probe: Probe, args):
+    probe.existing_client(args["from"]).expect_response(
+        status=args["status"], content_type=args.get("content_type"), content_length=args["content_length"],
+        body_contains=args.get("body_contains"))
+
+
 def reply(probe: Probe, args):
     client = probe.existing_client(args["from"])
     expected = {key: args[key] for key in ("equals", "contains", "matches") if key in args}
@@ -83,6 +93,8 @@ RUNNERS = {
     "connect": connect,
     "closed": closed,
     "hang_up": hang_up,
+    "get": get,
+    "response": response,
     "reply": reply,
     "alive": alive,
     "peer": peer,
