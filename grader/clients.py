@@ -3,6 +3,7 @@ the server's answer within a time limit, and explains a silence by what the serv
 
 from __future__ import annotations
 
+import errno
 import select
 import socket
 import time
@@ -16,6 +17,8 @@ from .results import Message
 
 if TYPE_CHECKING:
     from .probe import Probe
+
+PACE = 0.001  # how often a paced upload looks whether the server has read the last segment
 
 
 def mismatch(expect: Expect, data: bytes, text: str | None) -> CheckFailed:
@@ -219,6 +222,34 @@ class TcpClient:
                     raise explain(server_of(self.probe, self.port_name), "not_closed", exited_kind="exited",
                                   within=within)
             record.note = Message("note.ok")
+
+    def upload(self, data: bytes, chunk: int = 65536, paced: bool = False, within: float = 10.0) -> "TcpClient":
+        """Send a whole file as a client does, in segments of `chunk` bytes (each its own
+        segment: Nagle is off), then close the sending side so the server reads the end.
+        `paced`: before each segment, wait until the server has read the last one and waits
+        again (so every segment really arrives alone, however loaded the machine is)."""
+        if self.sock is None:
+            self.connect()
+        self.uploaded = data
+        server = server_of(self.probe, self.port_name)
+        kind = "upload_pieces" if chunk < len(data) else "upload"
+        with self.probe.sandbox.step(kind, size=len(data), chunk=chunk, dest=self._dest(), client=self.name) as record:
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self.sock.settimeout(within)
+            sent = 0
+            try:
+                for start in range(0, len(data), chunk):
+                    if paced and start and server is not None:
+                        server.wait_until(lambda: not server.running or server.idle(), 2.0, poll=PACE)
+                    self.sock.sendall(data[start:start + chunk])
+                    sent = start + len(data[start:start + chunk])
+                self.sock.shutdown(socket.SHUT_WR)
+            except OSError as exc:
+                if exc.errno in (errno.ECONNRESET, errno.EPIPE):
+                    raise explain(server, "upload_cut", exited_kind="upload_cut", sent=sent, size=len(data)) from None
+                raise explain(server, "send_failed", error=exc.strerror or str(exc)) from None
+            record.note = Message("note.ok")
+        return self
 
     def get(self, path: str = "/", within: float = 3.0) -> http.Response:
         """Ask for `path` as a browser would; read the response until the server closes, the

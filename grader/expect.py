@@ -21,6 +21,26 @@ def decode(data: bytes) -> str | None:
         return None
 
 
+SENTINEL_MAX = 16  # a few bytes after a whole file are an end marker such as b"##", not a second file
+
+
+def file_mismatch(path: str, got: bytes, wanted: bytes) -> tuple[str, dict]:
+    """How a file's bytes differ from the expected ones, as a failure kind and its parameters:
+    a second copy appended, an end marker after it, whitespace stripped as if it were text, cut
+    short, or changed."""
+    params = {"path": path, "size": len(got), "expected_size": len(wanted)}
+    if len(got) > len(wanted) and got.endswith(wanted):
+        return "file_appended", params
+    if got.startswith(wanted) and 0 < len(got) - len(wanted) <= SENTINEL_MAX:
+        return "sentinel_glued", {**params, "extra": got[len(wanted):]}
+    if got != wanted and got in (wanted.strip(), wanted.rstrip(), wanted.lstrip()):
+        return "file_stripped", params
+    if len(got) < len(wanted) and wanted.startswith(got):
+        return "file_incomplete", params
+    offset = next((i for i, (x, y) in enumerate(zip(got, wanted)) if x != y), min(len(got), len(wanted)))
+    return "file_differs", {**params, "offset": offset}
+
+
 class Expect:
     """What a text must be: equal to, containing, or matching a pattern."""
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import CheckFailed
-from .expect import POLL, decode, explain
+from .expect import POLL, decode, explain, file_mismatch
 from .results import Message
 
 if TYPE_CHECKING:
@@ -152,6 +152,8 @@ class TcpPeer(Peer):
     def __init__(self, *args, **kwargs):
         self.received = bytearray()
         self.open_connections = 0
+        self.connections_seen = 0
+        self._marker: tuple | None = None
         super().__init__(*args, **kwargs)
 
     def _serve(self) -> None:
@@ -163,10 +165,17 @@ class TcpPeer(Peer):
                     return
                 for sock in ready:
                     if sock is self.sock:
-                        connection, _ = self.sock.accept()
+                        connection, sender = self.sock.accept()
+                        if sender == self._marker:
+                            connection.close()
+                            with self.changed:
+                                self._marker = None
+                                self.changed.notify_all()
+                            continue
                         connections.append(connection)
                         with self.changed:
                             self.open_connections += 1
+                            self.connections_seen += 1
                         continue
                     try:
                         data = sock.recv(65536)
@@ -192,21 +201,45 @@ class TcpPeer(Peer):
             for sock in connections:
                 sock.close()
 
+    def settle(self, enough, process, within: float) -> bytes:
+        """The stream received once `enough()` holds, or once the client has exited and all it
+        sent has been read (or when time runs out)."""
+        deadline = time.monotonic() + within
+        with self.changed:
+            while not enough() and time.monotonic() < deadline:
+                if process is not None and not process.running:
+                    break
+                self.changed.wait(min(POLL, max(0.0, deadline - time.monotonic())))
+        if process is not None and not process.running and not enough():
+            self.drain(max(0.5, deadline - time.monotonic()))
+        with self.changed:
+            return bytes(self.received)
+
+    def drain(self, within: float) -> None:
+        """Wait until every connection of a client that has exited is accepted and read to its end.
+
+        A client that connects, sends and exits at once may leave its connection in the accept
+        queue. A marker connection made now queues behind it (the queue is FIFO), so once the
+        serving thread has accepted the marker, it has accepted everything before it; each of
+        those then reads to its end, as its client is gone."""
+        with self.probe.sandbox.network.socket(socket.AF_INET, socket.SOCK_STREAM) as marker:
+            marker.bind((self.address[0], 0))
+            with self.changed:
+                self._marker = marker.getsockname()
+            marker.settimeout(within)
+            try:
+                marker.connect(self.address)
+            except OSError:
+                return
+            with self.changed:
+                self.changed.wait_for(lambda: self._marker is None and self.open_connections == 0, within)
+
     def expect_received(self, equals: list[str], allow_extra=(), within: float = 3.0, client: str = "client") -> None:
         wanted = "".join(equals).encode("utf-8")
         extra = [line.encode("utf-8") for line in allow_extra if line]
         process = self.probe.sandbox.processes.get(client)
         with self.probe.sandbox.step("received", expected=list(equals)) as record:
-            deadline = time.monotonic() + within
-
-            def done():  # all expected bytes, or the client is gone and its stream read to the end
-                gone = process is not None and not process.running and self.open_connections == 0
-                return len(self.received) >= len(wanted) or gone
-
-            with self.changed:
-                while not done() and time.monotonic() < deadline:
-                    self.changed.wait(min(POLL, max(0.0, deadline - time.monotonic())))
-                got = bytes(self.received)
+            got = self.settle(lambda: len(self.received) >= len(wanted), process, within)
             if not got:
                 raise explain(process, "not_sent", exited_kind="not_sent", within=within, expected=list(equals))
             rest = got[len(wanted):]
@@ -215,3 +248,16 @@ class TcpPeer(Peer):
             if not got.startswith(wanted) or rest:
                 raise CheckFailed("wrong_data", expected=list(equals), got=[got])
             record.note = Message("note.received_bytes", {"count": len(got)})
+
+    def expect_received_file(self, name: str, data: bytes, within: float = 5.0, client: str = "client") -> None:
+        """The client sent exactly the bytes of the file `name`, then closed its connection."""
+        process = self.probe.sandbox.processes.get(client)
+        with self.probe.sandbox.step("received_file", file=name, size=len(data)) as record:
+            got = self.settle(lambda: self.connections_seen and self.open_connections == 0, process, within)
+            if not got:
+                raise explain(process, "not_sent", exited_kind="not_sent", within=within, expected=[name])
+            if got != data:
+                kind, params = file_mismatch(name, got, data)
+                raise CheckFailed("sent_incomplete" if kind == "file_incomplete" else kind, **params)
+            record.note = Message("note.received_bytes", {"count": len(got)})
+

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .clients import TcpClient, UdpClient
 from .errors import CheckFailed
-from .expect import LOCAL_HOSTS, POLL, Expect, explain
+from .expect import LOCAL_HOSTS, POLL, Expect, explain, file_mismatch
 from .peers import TcpPeer, UdpPeer, load_table
 from .process import StudentProcess
 from .results import Message
@@ -70,6 +70,52 @@ class Probe:
         return self._clients[name]
 
     udp = tcp = client  # read better in a teacher's Python check
+
+    def expect_saved(self, path: str, client: str = "a", role: str = "server", within: float = 5.0) -> None:
+        """The file `path` in the student's directory holds exactly what client `client`
+        uploaded; on failure, say what is there instead (other files written, a prefix, a
+        second upload appended to the first)."""
+        wanted = self.existing_client(client).uploaded
+        target = self.sandbox.workdir / path
+        process = self.sandbox.processes.get(role)
+
+        def content() -> bytes | None:
+            try:
+                return target.read_bytes()
+            except OSError:
+                return None
+
+        def complete() -> bool:  # the size first: a 5 MB file is not read 50 times a second
+            try:
+                return target.stat().st_size == len(wanted) and content() == wanted
+            except OSError:
+                return False
+
+        def spinning() -> bool:
+            return process is not None and bool(process.events_of("recv_after_eof"))
+
+        with self.sandbox.step("saved", path=path, size=len(wanted)) as record:
+            deadline = time.monotonic() + within
+            while not complete() and time.monotonic() < deadline:
+                if process is None:
+                    time.sleep(POLL)  # a short poll: nothing to wait on but the file itself
+                elif not process.running or spinning():
+                    break  # it will not write any more
+                else:
+                    process.wait_until(lambda: not process.running, min(POLL, deadline - time.monotonic()))
+            got = content()
+            if got == wanted:
+                record.note = Message("note.ok")
+                return
+            if spinning():
+                raise CheckFailed("spins_on_eof", path=path, size=len(got or b""), expected_size=len(wanted))
+            if got is None:
+                written = ", ".join(self.sandbox.new_files()) or "-"
+                raise explain(process, "file_missing", exited_kind="file_missing", path=path, written=written)
+            kind, params = file_mismatch(path, got, wanted)
+            if kind == "file_incomplete":  # a crash or an exit explains a short file best
+                raise explain(process, kind, exited_kind=kind, **params)
+            raise CheckFailed(kind, **params)
 
     def existing_client(self, name: str = "a") -> UdpClient | TcpClient:
         """The client called `name` that already sent something."""

@@ -49,6 +49,7 @@ class Sandbox:
                 target = self.workdir / fixture
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(exercise.fixture_dir / fixture, target)
+            self._initial_files = {p: p.stat().st_mtime_ns for p in self.workdir.rglob("*") if p.is_file()}
             self.network = net.open_network(isolation)
         except BaseException:
             shutil.rmtree(self.workdir, ignore_errors=True)
@@ -130,6 +131,12 @@ class Sandbox:
                     continue
                 if not (address.is_loopback or address.is_unspecified or address.is_multicast):
                     self.network.add_address(str(address))
+
+    def new_files(self) -> list[str]:
+        """Files the student's programs wrote or changed in their directory, newest first."""
+        changed = [p for p in self.workdir.rglob("*") if p.is_file() and self._initial_files.get(p) != p.stat().st_mtime_ns]
+        changed.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        return [str(p.relative_to(self.workdir)) for p in changed if "__pycache__" not in p.parts]
 
     def on_close(self, closer) -> None:
         self._closers.append(closer)

@@ -23,6 +23,7 @@ def test_every_failure_kind_raised_has_a_message_and_a_hint():
     source = "\n".join(p.read_text() for p in GRADER.rglob("*.py"))
     kinds = set(re.findall(r'CheckFailed\(\s*"(\w+)"', source))
     kinds |= set(re.findall(r'explain\([^)]*?"(\w+)"', source))
+    kinds |= set(re.findall(r'return "(\w+)", params', source))  # expect.file_mismatch
     kinds |= {"crashed", "decode_error", "exited"}
     assert len(kinds) >= 15
     for kind in kinds:
@@ -46,3 +47,20 @@ def test_bytes_are_shown_escaped_and_cut():
 def test_missing_parameters_do_not_crash_a_message():
     assert tr("en", "fail.no_reply", {}) == "no reply within ? s to ?"
     assert tr("zh", "no.such.key") == "no.such.key"
+
+
+def test_a_cut_character_is_told_from_bytes_that_are_no_text():
+    from grader.report.terminal import cuts_a_character
+
+    def error(data: bytes) -> str:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return str(exc)
+        raise AssertionError("decodes")
+
+    text = "你好".encode("utf-8")
+    assert cuts_a_character(error(text[:4]))  # the end of a character missing
+    assert cuts_a_character(error(text[4:]))  # the next buffer starts inside a character
+    assert not cuts_a_character(error(b"\xff\xd8\xff\xe0JFIF"))  # a JPEG
+    assert not cuts_a_character(error(b"abc\x80def"))  # a stray byte inside text

@@ -5,6 +5,8 @@ command that reruns just that check; the points at the end.
 
 from __future__ import annotations
 
+import re
+
 import unicodedata
 
 from ..i18n import render, tr
@@ -35,6 +37,17 @@ def failure_text(lang: str, check: CheckResult) -> list[str]:
     return lines
 
 
+def cuts_a_character(message: str) -> bool:
+    """Whether a UTF-8 UnicodeDecodeError looks like a character cut by a receive buffer (its
+    end missing, or its continuation bytes starting the next buffer) rather than bytes that are
+    no text at all (a picture: 0xff cannot appear in UTF-8)."""
+    found = re.search(r"byte 0x([0-9a-f]{2}) in position (\d+): (.*)", message)
+    if found is None or "unexpected end of data" in message:
+        return True
+    byte, position, reason = int(found.group(1), 16), int(found.group(2)), found.group(3)
+    return reason.startswith("invalid start byte") and position == 0 and 0x80 <= byte <= 0xBF
+
+
 def hints(lang: str, check: CheckResult) -> list[str]:
     """The teacher's help for the check when it has one; else what the failure suggests."""
     if check.help is not None:
@@ -49,6 +62,8 @@ def hints(lang: str, check: CheckResult) -> list[str]:
         found.append(tr(lang, "hint.exc.TypeError.bytes"))
     elif exc_type == "UnicodeDecodeError" and "'gbk'" in exc_message:
         found.append(tr(lang, "hint.decode_gbk"))
+    elif exc_type == "UnicodeDecodeError" and not cuts_a_character(exc_message):
+        found.append(tr(lang, "hint.decode_binary"))
     elif exc_type and tr(lang, f"hint.exc.{exc_type}") != f"hint.exc.{exc_type}":
         found.append(tr(lang, f"hint.exc.{exc_type}"))
     else:

@@ -7,6 +7,8 @@ inherited pipe and the moment they happen, the events the grader waits for and e
     bind / listen     readiness within a millisecond, and the port and address really used
     connect / sendto  where a client really sent (the grader warns about hard-coded ones)
     wait              a bound socket waits for data or a connection for the first time
+    recv_after_eof    recv() is called again on a connection that already returned b'' (the
+                      peer closed): the program spins instead of ending that connection
     input             the program now waits for a line on stdin
     exception         an uncaught exception, with the student's line that raised it
 
@@ -137,9 +139,14 @@ def _install(config):
         return real_sendto(self, *args[:-1], effective)
 
     waiting_reported = set()
+    import weakref
 
-    def waits(real):
-        """Wrap a receiving call: the first time a bound socket waits, the program is serving."""
+    at_eof = weakref.WeakSet()  # stream sockets whose recv() returned b''
+    spinning = []  # reported once per process
+
+    def waits(real, receives_bytes):
+        """Wrap a receiving call: the first time a bound socket waits, the program is serving;
+        a second b'' from the same connection means the program loops on a closed connection."""
 
         def wrapper(self, *args, **kwargs):
             try:
@@ -149,12 +156,18 @@ def _install(config):
                     emit("wait", proto=key[0], port=key[1])
             except OSError:
                 pass
-            return real(self, *args, **kwargs)
+            result = real(self, *args, **kwargs)
+            if receives_bytes and not result and not spinning and self.type & 0xF == socket.SOCK_STREAM:
+                if self in at_eof:
+                    spinning.append(True)
+                    emit("recv_after_eof")
+                at_eof.add(self)
+            return result
 
         return wrapper
 
     for name in ("recv", "recvfrom", "recv_into", "recvfrom_into", "accept"):
-        setattr(cls, name, waits(getattr(cls, name)))
+        setattr(cls, name, waits(getattr(cls, name), name in ("recv", "recv_into")))
     cls.bind, cls.listen = bind, listen
     cls.connect, cls.connect_ex, cls.sendto = steered(real_connect), steered(real_connect_ex), sendto
 
