@@ -126,6 +126,8 @@ class TcpClient:
         self.closed_by_server = False
         self.sent_at = 0.0
         self.last_sent = b""
+        self.sent = 0  # bytes of the current send or upload that went out
+        self.uploaded = b""
 
     def _dest(self) -> str:
         host, port = self.probe.address(self.port_name)
@@ -148,20 +150,37 @@ class TcpClient:
             record.note = Message("note.ok")
         return self
 
-    def send(self, data: bytes | str) -> "TcpClient":
+    def send(self, data: bytes | str, chunk: int | None = None, paced: bool = False) -> "TcpClient":
+        """Send `data` on this connection: at once, or in segments of `chunk` bytes."""
         data = data.encode("utf-8") if isinstance(data, str) else data
         if self.sock is None:
             self.connect()
-        with self.probe.sandbox.step("send", data=data, dest=self._dest(), client=self.name) as record:
+        kind = "send_pieces" if chunk and chunk < len(data) else "send"
+        with self.probe.sandbox.step(kind, data=data, chunk=chunk, dest=self._dest(), client=self.name) as record:
             self.sent_at = time.monotonic()
             self.last_sent = data
             try:
-                self.sock.sendall(data)
+                self._send_segments(data, chunk or len(data) or 1, paced)
             except OSError as exc:
                 raise explain(server_of(self.probe, self.port_name), "send_failed",
                               error=exc.strerror or str(exc)) from None
             record.note = Message("note.ok")
         return self
+
+    def _send_segments(self, data: bytes, chunk: int, paced: bool) -> int:
+        """Send `data` in segments of `chunk` bytes, each its own TCP segment (Nagle is off).
+        `paced`: before each segment, wait until the server has read what came before and
+        sleeps again, so every segment arrives alone however loaded the machine is. The bytes
+        sent so far are kept in self.sent (for the message when the server hangs up early)."""
+        server = server_of(self.probe, self.port_name)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.sent = 0
+        for start in range(0, len(data), chunk):
+            if paced and server is not None:  # a server that never sleeps is not waited for again
+                paced = server.wait_until(lambda: not server.running or server.idle(), 2.0, poll=PACE)
+            self.sock.sendall(data[start:start + chunk])
+            self.sent = start + len(data[start:start + chunk])
+        return self.sent
 
     def _fill(self, deadline: float) -> bool:
         """Read what arrives next into the buffer; False when nothing came in time or the
@@ -224,29 +243,21 @@ class TcpClient:
             record.note = Message("note.ok")
 
     def upload(self, data: bytes, chunk: int = 65536, paced: bool = False, within: float = 10.0) -> "TcpClient":
-        """Send a whole file as a client does, in segments of `chunk` bytes (each its own
-        segment: Nagle is off), then close the sending side so the server reads the end.
-        `paced`: before each segment, wait until the server has read the last one and waits
-        again (so every segment really arrives alone, however loaded the machine is)."""
+        """Send a whole file as a client does, then close the sending side so the server
+        reads the end (recv returns b'')."""
         if self.sock is None:
             self.connect()
         self.uploaded = data
-        server = server_of(self.probe, self.port_name)
         kind = "upload_pieces" if chunk < len(data) else "upload"
         with self.probe.sandbox.step(kind, size=len(data), chunk=chunk, dest=self._dest(), client=self.name) as record:
-            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             self.sock.settimeout(within)
-            sent = 0
             try:
-                for start in range(0, len(data), chunk):
-                    if paced and start and server is not None:
-                        server.wait_until(lambda: not server.running or server.idle(), 2.0, poll=PACE)
-                    self.sock.sendall(data[start:start + chunk])
-                    sent = start + len(data[start:start + chunk])
+                self._send_segments(data, chunk, paced)
                 self.sock.shutdown(socket.SHUT_WR)
             except OSError as exc:
+                server = server_of(self.probe, self.port_name)
                 if exc.errno in (errno.ECONNRESET, errno.EPIPE):
-                    raise explain(server, "upload_cut", exited_kind="upload_cut", sent=sent, size=len(data)) from None
+                    raise explain(server, "upload_cut", exited_kind="upload_cut", sent=self.sent, size=len(data)) from None
                 raise explain(server, "send_failed", error=exc.strerror or str(exc)) from None
             record.note = Message("note.ok")
         return self

@@ -41,6 +41,37 @@ def file_mismatch(path: str, got: bytes, wanted: bytes) -> tuple[str, dict]:
     return "file_differs", {**params, "offset": offset}
 
 
+def text_lines(text: str) -> list[str]:
+    """Lines as a teacher reads them: blank lines dropped, each run of spaces one space."""
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def lines_of(data: bytes) -> list[str]:
+    """The lines of bytes that should be UTF-8 text (a byte that is not shows as \\ufffd)."""
+    return text_lines(data.decode("utf-8", "replace"))
+
+
+def lines_mismatch(wanted: list[str], got: list[str], marker: str | None, written: bool = False) -> str | None:
+    """How received or written lines differ from the expected records, as a failure kind.
+    `marker` is the end-of-data line (`#`): the sender must send it on a line of its own; a
+    receiver that `written` the records must leave it out."""
+    if got == wanted:
+        return None
+    squeezed = "".join("".join(got).split())
+    if marker and written and squeezed == "".join("".join(wanted).split()) + marker:
+        return "marker_written" if got[:-1] == wanted else "records_glued"
+    if marker and not written and len(wanted) > 1 and got[:-1] == wanted[:-2] and got \
+            and "".join(got[-1].split()) == "".join(wanted[-2].split()) + marker:
+        return "marker_glued"
+    if marker and not written and got == wanted[:-1]:
+        return "marker_missing"
+    if len(got) < len(wanted) and squeezed == "".join("".join(wanted).split()):
+        return "records_glued"
+    if got == wanted[: len(got)]:
+        return "records_missing"
+    return "wrong_records"
+
+
 class Expect:
     """What a text must be: equal to, containing, or matching a pattern."""
 

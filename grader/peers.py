@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import CheckFailed
-from .expect import POLL, decode, explain, file_mismatch
+from .expect import POLL, decode, explain, file_mismatch, lines_mismatch, lines_of, text_lines
 from .results import Message
 
 if TYPE_CHECKING:
@@ -259,5 +259,21 @@ class TcpPeer(Peer):
             if got != data:
                 kind, params = file_mismatch(name, got, data)
                 raise CheckFailed("sent_incomplete" if kind == "file_incomplete" else kind, **params)
+            record.note = Message("note.received_bytes", {"count": len(got)})
+
+    def expect_received_lines(self, equals: list[str], marker: str | None = None, within: float = 3.0,
+                              client: str = "client") -> None:
+        """The client sent these lines (read as a teacher reads them), `marker` last."""
+        wanted = text_lines("\n".join(equals))
+        process = self.probe.sandbox.processes.get(client)
+        with self.probe.sandbox.step("received_lines", expected=list(equals)) as record:
+            got = self.settle(lambda: lines_of(bytes(self.received)) == wanted, process, within)
+            if not got:
+                raise explain(process, "not_sent", exited_kind="not_sent", within=within, expected=list(equals))
+            lines = lines_of(got)
+            kind = lines_mismatch(wanted, lines, marker)
+            if kind is not None:
+                raise CheckFailed(kind, where=Message("where.received"), expected=list(equals), got=lines,
+                                  stream=got, count=len(lines), expected_count=len(wanted), marker=(marker or '').encode())
             record.note = Message("note.received_bytes", {"count": len(got)})
 

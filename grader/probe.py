@@ -21,7 +21,8 @@ from pathlib import Path
 
 from .clients import TcpClient, UdpClient
 from .errors import CheckFailed
-from .expect import LOCAL_HOSTS, POLL, Expect, explain, file_mismatch
+from . import files
+from .expect import LOCAL_HOSTS, POLL, Expect, explain, file_mismatch, lines_mismatch, lines_of, text_lines
 from .peers import TcpPeer, UdpPeer, load_table
 from .process import StudentProcess
 from .results import Message
@@ -73,47 +74,48 @@ class Probe:
 
     def expect_saved(self, path: str, client: str = "a", role: str = "server", within: float = 5.0) -> None:
         """The file `path` in the student's directory holds exactly what client `client`
-        uploaded; on failure, say what is there instead (other files written, a prefix, a
-        second upload appended to the first)."""
+        uploaded; on failure, say what is there instead."""
         wanted = self.existing_client(client).uploaded
-        target = self.sandbox.workdir / path
         process = self.sandbox.processes.get(role)
-
-        def content() -> bytes | None:
-            try:
-                return target.read_bytes()
-            except OSError:
-                return None
-
-        def complete() -> bool:  # the size first: a 5 MB file is not read 50 times a second
-            try:
-                return target.stat().st_size == len(wanted) and content() == wanted
-            except OSError:
-                return False
-
-        def spinning() -> bool:
-            return process is not None and bool(process.events_of("recv_after_eof"))
-
         with self.sandbox.step("saved", path=path, size=len(wanted)) as record:
-            deadline = time.monotonic() + within
-            while not complete() and time.monotonic() < deadline:
-                if process is None:
-                    time.sleep(POLL)  # a short poll: nothing to wait on but the file itself
-                elif not process.running or spinning():
-                    break  # it will not write any more
-                else:
-                    process.wait_until(lambda: not process.running, min(POLL, deadline - time.monotonic()))
-            got = content()
+            got = files.wait_for(self.sandbox.workdir / path, wanted.__eq__, process, within, size=len(wanted))
             if got == wanted:
                 record.note = Message("note.ok")
                 return
-            if spinning():
+            if files.spinning(process):
                 raise CheckFailed("spins_on_eof", path=path, size=len(got or b""), expected_size=len(wanted))
             if got is None:
-                written = ", ".join(self.sandbox.new_files()) or "-"
-                raise explain(process, "file_missing", exited_kind="file_missing", path=path, written=written)
+                raise files.missing(self.sandbox, process, path)
             kind, params = file_mismatch(path, got, wanted)
             if kind == "file_incomplete":  # a crash or an exit explains a short file best
+                raise explain(process, kind, exited_kind=kind, **params)
+            raise CheckFailed(kind, **params)
+
+    def expect_file_lines(self, path: str, equals: list[str], marker: str | None = None, waiting: bool = False,
+                          role: str = "server", within: float = 3.0) -> None:
+        """The text file `path` holds the lines `equals`, read as a teacher reads them (blank
+        lines and runs of spaces do not matter). `marker`: the end-of-data line, which must not
+        be written. `waiting`: the client still keeps its connection open, so a short file means
+        the program did not stop reading at the marker."""
+        wanted = text_lines("\n".join(equals))
+        process = self.sandbox.processes.get(role)
+        with self.sandbox.step("file_lines", path=path, expected=list(equals)) as record:
+            got = files.wait_for(self.sandbox.workdir / path, lambda data: lines_of(data) == wanted, process, within)
+            lines = lines_of(got or b"")
+            kind = lines_mismatch(wanted, lines, marker, written=True)
+            if kind is None:
+                record.note = Message("note.ok")
+                return
+            if files.spinning(process):
+                raise CheckFailed("spins_on_eof", path=path, size=len(got or b""), expected_size=len("\n".join(equals)))
+            still_reading = waiting and process is not None and process.running
+            if kind == "records_missing" and still_reading:
+                kind = "ignores_marker"
+            elif got is None:
+                raise files.missing(self.sandbox, process, path)
+            params = dict(where=path, path=path, expected=list(equals), got=lines, count=len(lines),
+                          expected_count=len(wanted), marker=(marker or "").encode(), within=within)
+            if kind == "records_missing":  # a crash or an exit explains a short file best
                 raise explain(process, kind, exited_kind=kind, **params)
             raise CheckFailed(kind, **params)
 

@@ -28,7 +28,11 @@ def listening(probe: Probe, args):
 
 
 def send(probe: Probe, args):
-    probe.client(args["port"], args["from"]).send(payload(args))
+    client = probe.client(args["port"], args["from"])
+    if "chunk" in args or args["paced"]:  # TCP only (checked by spec.py)
+        client.send(payload(args), chunk=args.get("chunk"), paced=args["paced"])
+    else:
+        client.send(payload(args))
 
 
 def connect(probe: Probe, args):
@@ -66,6 +70,16 @@ def saved(probe: Probe, args):
 def received_file(probe: Probe, args):
     data = (probe.exercise.fixture_dir / args["file"]).read_bytes()
     probe.sandbox.peers[args["port"]].expect_received_file(args["file"], data, within=args["within"])
+
+
+def file_lines(probe: Probe, args):
+    probe.expect_file_lines(args["path"], args["equals"], marker=args.get("marker"), waiting=args["waiting"],
+                            role=args["student"], within=args["within"])
+
+
+def received_lines(probe: Probe, args):
+    probe.sandbox.peers[args["port"]].expect_received_lines(args["equals"], marker=args.get("marker"),
+                                                            within=args["within"])
 
 
 def get(probe: Probe, args):
@@ -124,6 +138,8 @@ RUNNERS = {
     "upload": upload,
     "saved": saved,
     "received_file": received_file,
+    "file_lines": file_lines,
+    "received_lines": received_lines,
     "response": response,
     "reply": reply,
     "alive": alive,

@@ -68,6 +68,11 @@ def test_a_good_exercise_loads_with_defaults(tmp_path):
         ("      - start: server", "      - start: {student: server\n", 13, "flow mapping at line 11"),
         ("    title: {zh: 监听, en: listens}", "    title: {zh: 监听, en: listens}\n    title: {zh: 监听, en: listens}", 10, "appears twice"),
         ("checks:", "colour: blue\nchecks:", 7, "unknown key 'colour' in an exercise"),
+        ("      - listening: {port: echo, within: 3}", "      - send: {port: echo, text: hi, chunk: 1}", 12,
+         "'send' with 'chunk' or 'paced' needs a tcp port"),
+        ("      - listening: {port: echo, within: 3}", "      - upload: {port: echo, size: 10}", 12,
+         "step 'upload' needs a tcp port"),
+        ("      - listening: {port: echo, within: 3}", "      - upload: {port: echo}", 12, "needs 'file' (a fixture) or 'size'"),
     ],
 )
 def test_errors_name_the_line_and_what_was_expected(tmp_path, old, new, line, words):

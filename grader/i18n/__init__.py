@@ -16,7 +16,7 @@ from . import en, zh
 
 CATALOGS = {"en": en.MESSAGES, "zh": zh.MESSAGES}
 LONG = 80  # characters of a data parameter (expected, got, ...) shown before it is cut
-WHOLE = {"text", "command", "path", "title"}  # parameters that are never cut
+WHOLE = {"text", "command", "path", "title", "step"}  # parameters that are never cut
 
 
 def default_lang() -> str:

@@ -62,6 +62,8 @@ def hints(lang: str, check: CheckResult) -> list[str]:
         found.append(tr(lang, "hint.exc.TypeError.bytes"))
     elif exc_type == "UnicodeDecodeError" and "'gbk'" in exc_message:
         found.append(tr(lang, "hint.decode_gbk"))
+    elif exc_type == "OSError" and ".accept(" in str(failure.params.get("exc_code", "")):
+        found.append(tr(lang, "hint.accept_without_listen"))
     elif exc_type == "UnicodeDecodeError" and not cuts_a_character(exc_message):
         found.append(tr(lang, "hint.decode_binary"))
     elif exc_type and tr(lang, f"hint.exc.{exc_type}") != f"hint.exc.{exc_type}":
