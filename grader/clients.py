@@ -144,7 +144,7 @@ class TcpClient:
             except OSError as exc:
                 if server is not None:  # closing or crashing right now? let it finish first
                     server.wait_until(lambda: not server.running or server.idle(), 1.0, poll=POLL)
-                raise explain(server, "refused", dest=self._dest(), error=exc.strerror or str(exc)) from None
+                raise explain(server, "refused", proto="tcp", dest=self._dest(), error=exc.strerror or str(exc)) from None
             sock.settimeout(10.0)  # sendall to a server that does not read ends, and says so
             self.sock = sock
             record.note = Message("note.ok")
@@ -162,7 +162,7 @@ class TcpClient:
             try:
                 self._send_segments(data, chunk or len(data) or 1, paced)
             except OSError as exc:
-                raise explain(server_of(self.probe, self.port_name), "send_failed",
+                raise explain(server_of(self.probe, self.port_name), "send_failed", proto="tcp",
                               error=exc.strerror or str(exc)) from None
             record.note = Message("note.ok")
         return self
@@ -186,12 +186,10 @@ class TcpClient:
         """Read what arrives next into the buffer; False when nothing came in time or the
         server died, or when the server closed the connection."""
         server = server_of(self.probe, self.port_name)
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return False
+        while True:  # one look at least, even when the deadline has passed
+            remaining = max(0.0, deadline - time.monotonic())
             ready, _, _ = select.select([self.sock], [], [], min(POLL, remaining))
-            if not ready and server is not None and not server.running:
+            if not ready and (remaining <= 0 or (server is not None and not server.running)):
                 ready, _, _ = select.select([self.sock], [], [], 0)
                 if not ready:
                     return False
@@ -223,14 +221,53 @@ class TcpClient:
                 return data
             if not data:
                 raise self._silence(within)
+            if equals is not None and len(data) > wanted and data.startswith(equals.encode("utf-8")):
+                raise CheckFailed("said_more", got=data[wanted:])  # the answer, then something else
             raise mismatch(expect, data, decode(data))
 
     def _silence(self, within: float) -> CheckFailed:
         server = server_of(self.probe, self.port_name)
+        if self.closed_by_server and server is not None:  # closing because it is ending? let it finish
+            server.wait_until(lambda: not server.running or server.idle(), 1.0, poll=POLL)
         if self.closed_by_server and (server is None or server.running):
             return CheckFailed("closed_early", sent=self.last_sent)
+        others = self.probe.connected_clients(self.port_name, besides=self.name)
+        if others and server is not None and server.running:
+            return self._serial(others, within)
         prompt = server.last_prompt if server is not None and server.waiting_for_input else None
-        return explain(server, "no_reply", since=self.sent_at, within=within, sent=self.last_sent, prompt=prompt)
+        return explain(server, "no_reply", proto="tcp", since=self.sent_at, within=within, sent=self.last_sent, prompt=prompt)
+
+    def _serial(self, others: list["TcpClient"], within: float) -> CheckFailed:
+        """No answer while other clients stay connected: hang them up and see whether the
+        answer comes then. If it does, the server serves one client at a time."""
+        for other in others:
+            other.sock.close()
+        self._fill(time.monotonic() + max(within, 2.0))
+        names = ", ".join(other.name for other in others)
+        if not self.buffer:  # not even then: exiting or crashing? let it finish first
+            server = server_of(self.probe, self.port_name)
+            server.wait_until(lambda: not server.running or server.idle(), 1.0, poll=POLL)
+            return explain(server, "no_reply", proto="tcp", since=self.sent_at, within=within, sent=self.last_sent)
+        waited = round(time.monotonic() - self.sent_at, 2)
+        return CheckFailed("serial_server", client=self.name, others=names, within=within, waited=waited,
+                           got=bytes(self.buffer))
+
+    def expect_nothing_more(self, within: float = 2.0) -> None:
+        """After its answer the server sends nothing else: once it waits again (or `within`
+        passes), no more bytes have arrived."""
+        server = server_of(self.probe, self.port_name)
+        with self.probe.sandbox.step("nothing_more", client=self.name) as record:
+            if server is not None:
+                server.wait_until(lambda: not server.running or server.idle(), within, poll=PACE)
+            else:
+                self._fill(time.monotonic() + within)
+            while self._fill(time.monotonic()):
+                pass
+            if self.buffer:
+                extra = bytes(self.buffer)
+                self.buffer.clear()
+                raise CheckFailed("said_more", got=extra)
+            record.note = Message("note.ok")
 
     def expect_closed(self, within: float = 3.0) -> None:
         """The server ends this connection (reads return end of stream)."""
@@ -238,7 +275,7 @@ class TcpClient:
             deadline = time.monotonic() + within
             while not self.closed_by_server:
                 if not self._fill(deadline) and not self.closed_by_server:
-                    raise explain(server_of(self.probe, self.port_name), "not_closed", exited_kind="exited",
+                    raise explain(server_of(self.probe, self.port_name), "not_closed", proto="tcp", exited_kind="exited",
                                   within=within)
             record.note = Message("note.ok")
 
@@ -257,8 +294,8 @@ class TcpClient:
             except OSError as exc:
                 server = server_of(self.probe, self.port_name)
                 if exc.errno in (errno.ECONNRESET, errno.EPIPE):
-                    raise explain(server, "upload_cut", exited_kind="upload_cut", sent=self.sent, size=len(data)) from None
-                raise explain(server, "send_failed", error=exc.strerror or str(exc)) from None
+                    raise explain(server, "upload_cut", proto="tcp", exited_kind="upload_cut", sent=self.sent, size=len(data)) from None
+                raise explain(server, "send_failed", proto="tcp", error=exc.strerror or str(exc)) from None
             record.note = Message("note.ok")
         return self
 

@@ -109,6 +109,7 @@ def explain(process: StudentProcess | None, kind: str, since: float = 0.0, exite
     if process is None:
         return CheckFailed(kind, **params)
     params.setdefault("script", process.script.name)
+    process.sync_events()
     exception = next((e for e in reversed(process.events_of("exception")) if e["t"] >= since), None)
     if exception is None and not process.running:
         exception = process.exception

@@ -64,6 +64,9 @@ class Peer:
             return data
         if self.reply == "text":
             return self.text.encode("utf-8")
+        if self.reply == "keywords":  # the Q&A bot: the first keyword the question contains
+            answer = next((answer for key, answer in self.table.items() if key in (text or "")), self.missing)
+            return answer.encode("utf-8")
         word = (text or "").strip()
         return self.table.get(word, self.missing).encode("utf-8")
 

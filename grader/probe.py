@@ -72,6 +72,12 @@ class Probe:
 
     udp = tcp = client  # read better in a teacher's Python check
 
+    def connected_clients(self, port_name: str, besides: str) -> list[TcpClient]:
+        """The grader's other TCP clients still connected to this port's server."""
+        return [c for name, c in self._clients.items() if name != besides and isinstance(c, TcpClient)
+                and c.port_name == port_name and c.sock is not None and c.sock.fileno() != -1
+                and not c.closed_by_server]
+
     def expect_saved(self, path: str, client: str = "a", role: str = "server", within: float = 5.0) -> None:
         """The file `path` in the student's directory holds exactly what client `client`
         uploaded; on failure, say what is there instead."""
@@ -125,10 +131,11 @@ class Probe:
             raise RuntimeError(f"no client {name!r} has sent anything yet in this check")
         return self._clients[name]
 
-    def peer(self, port_name: str, reply: str = "echo", text=None, file=None, missing="not found", silent_on=()):
+    def peer(self, port_name: str, reply: str = "echo", text=None, file=None, missing="not found", silent_on=(),
+             table=None):
         """A reference server the student's client talks to."""
         port = self.exercise.ports[port_name]
-        table = None
+        table = dict(table or {})
         if reply == "lookup":
             table = load_table(self.sandbox.workdir / file if (self.sandbox.workdir / file).exists() else self.exercise.fixture_dir / file)
         with self.sandbox.step("peer", proto=port.proto, port=port.port, reply=Message(f"peer.{reply}")) as record:
@@ -216,11 +223,18 @@ class Student:
     def _prompt(self):
         return self.process.last_prompt if self.process.waiting_for_input else None
 
-    def expect_alive(self) -> None:
-        with self.sandbox.step("alive", script=self.process.script.name) as record:
-            self.process.wait_until(lambda: not self.process.running or self.process.idle(), 1.0, poll=POLL)
-            if not self.process.running or self.process.events_of("exception"):
-                raise explain(self.process, "exited", since=0.0)
+    def expect_alive(self, within: float = 2.0) -> None:
+        """Still running, without an uncaught exception, and settled: waiting, not spinning."""
+        process = self.process
+        with self.sandbox.step("alive", script=process.script.name) as record:
+            settled = process.wait_until(lambda: not process.running or process.idle(), within, poll=POLL)
+            process.sync_events()
+            if not process.running or process.events_of("exception"):
+                raise explain(process, "exited", since=0.0)
+            if files.spinning(process):
+                raise CheckFailed("spins_after_hang_up", script=process.script.name)
+            if not settled:
+                raise CheckFailed("busy_loop", script=process.script.name, within=within)
             record.note = Message("note.ok")
 
     def settled(self) -> bool:

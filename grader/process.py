@@ -126,6 +126,7 @@ class StudentProcess:
         self._stdout_at_last_line = 0
         self._close_stdin_at_end = False
         self.changed = threading.Condition()
+        self._events_lock = threading.Lock()  # one reader of the events pipe at a time, in order
 
     # ---------------------------------------------------------------- life cycle
 
@@ -154,6 +155,7 @@ class StudentProcess:
         self.started_at = time.monotonic()
         self.pid = self._popen.pid
         self._events = os.fdopen(events_read, "rb", buffering=0)
+        os.set_blocking(events_read, False)
         os.set_blocking(self._popen.stdout.fileno(), False)
         self._pidfd = os.pidfd_open(self.pid)
         self._thread = threading.Thread(target=self._pump, name=f"pump-{self.role}", daemon=True)
@@ -249,15 +251,36 @@ class StudentProcess:
         return self.wait_until(lambda: self.returncode is not None, timeout)
 
     def idle(self) -> bool:
-        """True when every thread of the process sleeps (waits for input or the network)."""
-        try:
-            for task in Path(f"/proc/{self.pid}/task").iterdir():
-                state = (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
-                if state not in ("S", "D", "t", "T"):
-                    return False
-        except OSError:
-            return True  # gone: not busy
+        """True when every thread of the process and of its children sleeps (waits for input or
+        the network): a server that forks a child per client is idle only when they all are.
+        The process itself is not idle as a zombie (it is ending: wait for its exit status); a
+        child the program never reaped is."""
+        for pid in (self.pid, *self.descendants()):
+            sleeping = ("S", "D", "t", "T") if pid == self.pid else ("S", "D", "t", "T", "Z")
+            try:
+                for task in Path(f"/proc/{pid}/task").iterdir():
+                    state = (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                    if state not in sleeping:
+                        return False
+            except OSError:
+                continue  # gone: not busy
         return True
+
+    def sync_events(self) -> bool:
+        """Take in every event the program has written so far, without blocking; False once
+        the pipe is closed. The pump thread calls it when events arrive; a check calls it
+        before it judges, so an exception raised just before the program went idle is seen."""
+        with self._events_lock:
+            while True:
+                try:
+                    data = os.read(self._events.fileno(), 65536)
+                except BlockingIOError:
+                    return True
+                except (OSError, ValueError):
+                    return False
+                if not data:
+                    return False
+                self._parse_events(data)
 
     def events_of(self, *kinds: str) -> list[dict]:
         with self.changed:
@@ -297,6 +320,11 @@ class StudentProcess:
                         selector.close()
                         return
                     continue
+                if key.data == "events":
+                    if not self.sync_events():
+                        selector.unregister(key.fileobj)
+                        open_streams -= 1
+                    continue
                 try:
                     data = os.read(key.fileobj.fileno(), 65536)
                 except BlockingIOError:
@@ -310,19 +338,19 @@ class StudentProcess:
                 self._take(key.data, data)
         selector.close()
 
-    def _take(self, destination, data: bytes) -> None:
-        """Bytes read from the events pipe or an output stream, put where they belong."""
-        if destination == "events":
-            self._parse_events(data)
-        else:
-            with self.changed:
-                destination.add(data)
-                self.changed.notify_all()
+    def _take(self, destination: Output, data: bytes) -> None:
+        """Bytes read from an output stream, kept (up to the cap) for the report."""
+        with self.changed:
+            destination.add(data)
+            self.changed.notify_all()
 
     def _drain(self, selector) -> None:
         """Read whatever is already buffered in the pipes, without blocking."""
         for key in list(selector.get_map().values()):
             if key.data == "exit":
+                continue
+            if key.data == "events":
+                self.sync_events()
                 continue
             os.set_blocking(key.fileobj.fileno(), False)
             while True:

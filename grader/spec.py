@@ -84,6 +84,10 @@ STEP_KINDS: dict[str, StepKind] = {
         timeout_arg="within",
     ),
     "hang_up": StepKind(args={"from": Arg((str,), default="a")}),
+    "nothing_more": StepKind(
+        args={"from": Arg((str,), default="a"), "within": Arg(_NUM, default=2.0)},
+        timeout_arg="within",
+    ),
     "get": StepKind(
         args={
             "port": Arg((str,), True, refers_to="port"),
@@ -123,6 +127,7 @@ STEP_KINDS: dict[str, StepKind] = {
             "file": Arg((str,)),
             "missing": Arg((str,), default="not found"),
             "silent_on": Arg((list,), default=()),
+            "table": Arg((dict,)),
         },
     ),
     "type": StepKind(
@@ -207,7 +212,7 @@ STEP_KINDS: dict[str, StepKind] = {
         timeout_arg="within",
     ),
 }
-PEER_BEHAVIOURS = ("echo", "lookup", "text", "none")
+PEER_BEHAVIOURS = ("echo", "lookup", "keywords", "text", "none")
 PATTERNS = ("random", "every_byte")
 
 
@@ -503,7 +508,7 @@ def _step(raw, where, files, ports, check_line) -> Step:
         behaviour = args.get("reply", "echo")
         if behaviour not in PEER_BEHAVIOURS:
             raise where.error(line, f"peer reply must be one of {', '.join(PEER_BEHAVIOURS)}, not {behaviour!r}")
-        needed = {"text": "text", "lookup": "file"}.get(behaviour)
+        needed = {"text": "text", "lookup": "file", "keywords": "table"}.get(behaviour)
         if needed and needed not in args:
             raise where.error(line, f"a peer that replies with {behaviour!r} needs {needed!r}")
     full = {name: arg.default for name, arg in schema.args.items() if arg.default is not None}

@@ -9,7 +9,7 @@ import re
 
 import unicodedata
 
-from ..i18n import render, tr
+from ..i18n import has, render, tr
 from ..results import ERROR, FAILED, PASSED, SKIPPED, CheckResult, GradeResult, Message
 
 MARKS = {PASSED: "✓", FAILED: "✗", SKIPPED: "-", ERROR: "!"}
@@ -69,7 +69,8 @@ def hints(lang: str, check: CheckResult) -> list[str]:
     elif exc_type and tr(lang, f"hint.exc.{exc_type}") != f"hint.exc.{exc_type}":
         found.append(tr(lang, f"hint.exc.{exc_type}"))
     else:
-        kind_hint = tr(lang, f"hint.{failure.kind}", failure.params)
+        variant = f"hint.{failure.kind}.{failure.params.get('proto')}"  # hint.exited.tcp
+        kind_hint = tr(lang, variant if has(variant) else f"hint.{failure.kind}", failure.params)
         if kind_hint and kind_hint != f"hint.{failure.kind}":
             found.append(kind_hint)
     return found
