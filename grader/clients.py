@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from . import http
 from .errors import CheckFailed
-from .expect import POLL, Expect, decode, explain
+from .expect import POLL, SETTLE, Expect, decode, explain, file_mismatch
 from .process import StudentProcess
 from .results import Message
 
@@ -142,8 +142,6 @@ class TcpClient:
             try:
                 sock.connect(self.probe.address(self.port_name))
             except OSError as exc:
-                if server is not None:  # closing or crashing right now? let it finish first
-                    server.wait_until(lambda: not server.running or server.idle(), 1.0, poll=POLL)
                 raise explain(server, "refused", proto="tcp", dest=self._dest(), error=exc.strerror or str(exc)) from None
             sock.settimeout(10.0)  # sendall to a server that does not read ends, and says so
             self.sock = sock
@@ -228,8 +226,9 @@ class TcpClient:
     def _silence(self, within: float) -> CheckFailed:
         server = server_of(self.probe, self.port_name)
         if self.closed_by_server and server is not None:  # closing because it is ending? let it finish
-            server.wait_until(lambda: not server.running or server.idle(), 1.0, poll=POLL)
-        if self.closed_by_server and (server is None or server.running):
+            server.wait_until(lambda: not server.running or server.idle(), SETTLE, poll=POLL)
+            server.sync_events()
+        if self.closed_by_server and (server is None or (server.running and not server.events_of("exception"))):
             return CheckFailed("closed_early", sent=self.last_sent)
         others = self.probe.connected_clients(self.port_name, besides=self.name)
         if others and server is not None and server.running:
@@ -244,10 +243,8 @@ class TcpClient:
             other.sock.close()
         self._fill(time.monotonic() + max(within, 2.0))
         names = ", ".join(other.name for other in others)
-        if not self.buffer:  # not even then: exiting or crashing? let it finish first
-            server = server_of(self.probe, self.port_name)
-            server.wait_until(lambda: not server.running or server.idle(), 1.0, poll=POLL)
-            return explain(server, "no_reply", proto="tcp", since=self.sent_at, within=within, sent=self.last_sent)
+        if not self.buffer:  # not even then
+            return explain(server_of(self.probe, self.port_name), "no_reply", proto="tcp", since=self.sent_at, within=within, sent=self.last_sent)
         waited = round(time.monotonic() - self.sent_at, 2)
         return CheckFailed("serial_server", client=self.name, others=names, within=within, waited=waited,
                            got=bytes(self.buffer))
@@ -329,14 +326,17 @@ class TcpClient:
         return self.response
 
     def expect_response(self, status: int | None = 200, content_type: str | None = None,
-                        content_length: bool = False, body_contains: str | None = None) -> None:
+                        content_length: bool = False, body_contains: str | None = None,
+                        body: bytes | None = None, body_name: str | None = None) -> None:
         """What the last response must be; each fault has its own failure kind. The status
-        line and the blank line after the head are always checked."""
+        line and the blank line after the head are always checked. `body`: the exact bytes
+        the body must be (the fixture `body_name`)."""
         response = self.response
         expected = [f"{status}" if status is not None else "HTTP/1.x"]
         expected += [f"Content-Type: {content_type}"] if content_type else []
         expected += ["Content-Length = len(body)"] if content_length else []
         expected += [f'"{body_contains}"'] if body_contains else []
+        expected += [f"body = {body_name}"] if body is not None else []
         with self.probe.sandbox.step("response", client=self.name, expected=", ".join(expected)) as record:
             if response.problem == "status_line":
                 raise CheckFailed("bad_status_line", got=response.status_line)
@@ -347,7 +347,9 @@ class TcpClient:
             if content_type is not None:
                 if response.media_type is None:
                     raise CheckFailed("missing_header", name="Content-Type", expected=content_type)
-                if response.media_type != content_type.lower():
+                if response.media_type in http.ALIASES.get(content_type.lower(), ()):
+                    self.probe.sandbox.warn("warn.content_type_alias", got=response.media_type, expected=content_type)
+                elif response.media_type != content_type.lower():
                     raise CheckFailed("wrong_content_type", expected=content_type, got=response.header("content-type"))
             declared = response.header("content-length")
             if content_length and declared is not None and (not declared.isdigit() or int(declared) != len(response.body)):
@@ -356,6 +358,10 @@ class TcpClient:
                 text = response.body.decode("utf-8", "replace")
                 if body_contains.lower() not in text.lower():
                     raise CheckFailed("wrong_body", expected=body_contains, got=response.body)
+            if body is not None and response.body != body:
+                kind, params = file_mismatch(body_name, response.body, body)
+                kind = {"file_incomplete": "body_incomplete", "file_differs": "body_differs"}.get(kind, kind)
+                raise CheckFailed(kind, **{**params, "path": Message("where.body", {"file": body_name})})
             record.note = Message("note.ok")
 
     def close(self) -> None:

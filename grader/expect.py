@@ -12,6 +12,7 @@ from .results import Message
 
 LOCAL_HOSTS = ("", "0.0.0.0", "127.0.0.1", "localhost", "::", "::1")
 POLL = 0.02  # how often a wait re-checks a process that may have died meanwhile
+SETTLE = 1.0  # how long a busy process may take to finish (exit, crash, wait) before it is judged
 
 
 def decode(data: bytes) -> str | None:
@@ -105,10 +106,13 @@ def explain(process: StudentProcess | None, kind: str, since: float = 0.0, exite
             **params) -> CheckFailed:
     """A failure of `kind`, unless the process's own fate explains it better: an uncaught
     exception (crashed, or decode_error for a character cut by a receive buffer), or an exit
-    (`exited_kind`; a client that ends is not always at fault)."""
+    (`exited_kind`; a client that ends is not always at fault). A process still busy is given a
+    moment to finish first: a server that closed a connection because it is ending, or crashing,
+    is then judged by that, whichever the grader noticed first."""
     if process is None:
         return CheckFailed(kind, **params)
     params.setdefault("script", process.script.name)
+    process.wait_until(lambda: not process.running or process.idle(), SETTLE, poll=POLL)
     process.sync_events()
     exception = next((e for e in reversed(process.events_of("exception")) if e["t"] >= since), None)
     if exception is None and not process.running:

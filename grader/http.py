@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+# Content-Types browsers accept for what the handout names, though they are not its registered name.
+ALIASES = {"image/jpeg": ("image/jpg", "image/pjpeg")}
 STATUS_LINE = re.compile(r"^HTTP/1\.[01] (\d{3})(?: (.*))?$")
 
 

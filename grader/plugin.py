@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from . import spec, steps
+from . import browser, spec, steps
 from .errors import CheckFailed
 from .probe import Probe
 from .results import ERROR, FAILED, PASSED, SKIPPED, CheckResult, Failure, GradeResult, Message, ProcessReport
@@ -195,11 +195,14 @@ def pytest_runtest_setup(item):
     exercise = exercise_of(item)
     check = check_of(item)
     unmet = [need for need in check.needs if grading.status_of(exercise.id, need) != PASSED]
-    if unmet:
+    reason = Message("skip.needs", {"needs": ", ".join(unmet)}) if unmet else None
+    if reason is None and any(step.kind == "browser" for step in check.steps) and browser.find_chromium() is None:
+        reason = Message("skip.no_browser")
+    if reason is not None:
         result = _result(check, exercise, SKIPPED)
-        result.skip_reason = Message("skip.needs", {"needs": ", ".join(unmet)})
+        result.skip_reason = reason
         grading.add(exercise, result, None)
-        pytest.skip(f"needs {', '.join(unmet)}")
+        pytest.skip(reason.key)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -16,12 +16,13 @@ line 12, or it sent its reply to the wrong port, rather than just "no reply".
 """
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
 from .clients import TcpClient, UdpClient
-from .errors import CheckFailed
-from . import files
+from .errors import CheckFailed, HarnessError
+from . import browser, files
 from .expect import LOCAL_HOSTS, POLL, Expect, explain, file_mismatch, lines_mismatch, lines_of, text_lines
 from .peers import TcpPeer, UdpPeer, load_table
 from .process import StudentProcess
@@ -124,6 +125,33 @@ class Probe:
             if kind == "records_missing":  # a crash or an exit explains a short file best
                 raise explain(process, kind, exited_kind=kind, **params)
             raise CheckFailed(kind, **params)
+
+    def expect_browser_shows_image(self, port_name: str, path: str = "/", within: float = 10.0) -> None:
+        """A real browser opened on the server's URL, as the student would type it, shows a
+        picture (a wrong Content-Type shows text; a broken body draws nothing)."""
+        host, port = self.address(port_name)
+        url = f"http://{host}:{port}{path}"
+        server = self.listeners.get(port_name)
+        with self.sandbox.step("browser", url=url) as record:
+            executable = browser.find_chromium()
+            if executable is None:
+                raise HarnessError("no Chromium to open the page (apt-get install chromium)")
+            try:
+                env = self.sandbox.marked(dict(os.environ))
+                with browser.Browser(self.sandbox.network.wrap, executable, env) as chromium:
+                    seen = chromium.look(url, within)
+            except browser.BrowserError as exc:
+                raise HarnessError(f"the browser failed: {exc}") from None
+            process = server.process if server is not None else None
+            if seen.get("error"):
+                raise explain(process, "browser_error", exited_kind="browser_error", url=url, error=seen["error"])
+            if seen.get("loading"):
+                raise CheckFailed("browser_loading", url=url, within=within)
+            if seen["width"] < 0:
+                raise CheckFailed("browser_not_image", url=url, type=seen["type"], text=seen["text"])
+            if seen["width"] == 0:
+                raise CheckFailed("browser_broken_image", url=url, type=seen["type"])
+            record.note = Message("note.picture", {"width": seen["width"]})
 
     def existing_client(self, name: str = "a") -> UdpClient | TcpClient:
         """The client called `name` that already sent something."""

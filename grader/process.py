@@ -163,17 +163,17 @@ class StudentProcess:
         return self
 
     def stop(self) -> None:
-        """Kill the process, its process group and every descendant, then reap it."""
+        """Kill the process, its process group and every descendant, then reap them all: a
+        child it never waited for is handed to us when it dies, and is reaped here too."""
+        victims = []
         if self.returncode is None:
             victims = self.descendants()
-            for kill in (lambda: os.killpg(self.pid, signal.SIGKILL), *(
-                (lambda pid=pid: os.kill(pid, signal.SIGKILL)) for pid in victims
-            )):
-                try:
-                    kill()
-                except (ProcessLookupError, PermissionError):
-                    pass
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         self._popen.wait()
+        kill_and_reap(victims)
         self._thread.join(timeout=5)
         for stream in (self._popen.stdin, self._popen.stdout, self._popen.stderr, self._events):
             try:
@@ -186,23 +186,7 @@ class StudentProcess:
             pass
 
     def descendants(self) -> list[int]:
-        """Children, grandchildren, ... of this process as /proc shows them now."""
-        found, queue = [], [self.pid]
-        while queue:
-            pid = queue.pop()
-            try:
-                tasks = os.listdir(f"/proc/{pid}/task")
-            except OSError:
-                continue
-            for task in tasks:
-                try:
-                    with open(f"/proc/{pid}/task/{task}/children") as children:
-                        kids = [int(k) for k in children.read().split()]
-                except OSError:
-                    continue
-                found += kids
-                queue += kids
-        return found
+        return descendants(self.pid)
 
     # ---------------------------------------------------------------- talking to it
 
@@ -429,14 +413,45 @@ def marked_processes(marker: bytes) -> list[int]:
     return found
 
 
-def kill_and_reap(pids) -> None:
+def descendants(root: int) -> list[int]:
+    """Children, grandchildren, ... of `root` as /proc shows them now."""
+    found, queue = [], [root]
+    while queue:
+        pid = queue.pop()
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{pid}/task/{task}/children") as children:
+                    kids = [int(k) for k in children.read().split()]
+            except OSError:
+                continue
+            found += kids
+            queue += kids
+    return found
+
+
+def kill_and_reap(pids, within: float = 2.0) -> None:
+    """Kill each process and reap it. One whose parent dies with it is handed to us (we are
+    the subreaper) a moment later: it is waited for until it is ours or gone, so no zombie of
+    a double-forked helper outlives its check."""
+    pids = list(pids)
     for pid in pids:
         try:
             os.kill(pid, signal.SIGKILL)
         except OSError:
             continue
+    deadline = time.monotonic() + within
     for pid in pids:
-        try:
-            os.waitpid(pid, 0)
-        except ChildProcessError:
-            pass  # not our child: init reaps it
+        while True:
+            try:
+                if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                    break  # reaped
+            except ChildProcessError:  # not ours (yet): gone, reaped by its parent, or orphaned soon
+                if not os.path.exists(f"/proc/{pid}") or time.monotonic() > deadline:
+                    break
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.005)  # a short poll: the kernel hands the orphan over within microseconds

@@ -114,8 +114,7 @@ class Sandbox:
             "PYTHONIOENCODING": "utf-8",
             "PYTHONUNBUFFERED": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
-            "NETGRADER_SANDBOX": self.workdir.name,
-        }
+        } | self.marked({})
 
     def _add_hardcoded_addresses(self) -> None:
         """Give the namespace every classroom address the student's code names, so that
@@ -137,6 +136,11 @@ class Sandbox:
         changed = [p for p in self.workdir.rglob("*") if p.is_file() and self._initial_files.get(p) != p.stat().st_mtime_ns]
         changed.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
         return [str(p.relative_to(self.workdir)) for p in changed if "__pycache__" not in p.parts]
+
+    def marked(self, env: dict) -> dict:
+        """`env` with this check's mark: whatever runs with it is found and killed at clean-up."""
+        name, _, value = self.marker.partition("=")
+        return {**env, name: value}
 
     def on_close(self, closer) -> None:
         self._closers.append(closer)

@@ -91,9 +91,15 @@ def get(probe: Probe, args):
 
 
 def response(probe: Probe, args):
+    body_file = args.get("body_file")
     probe.existing_client(args["from"]).expect_response(
-        status=args["status"], content_type=args.get("content_type"), content_length=args["content_length"],
-        body_contains=args.get("body_contains"))
+        status=None if args["status"] == "any" else args["status"], content_type=args.get("content_type"),
+        content_length=args["content_length"], body_contains=args.get("body_contains"),
+        body=(probe.exercise.fixture_dir / body_file).read_bytes() if body_file else None, body_name=body_file)
+
+
+def browser(probe: Probe, args):
+    probe.expect_browser_shows_image(args["port"], args["path"], within=args["within"])
 
 
 def reply(probe: Probe, args):
@@ -146,6 +152,7 @@ RUNNERS = {
     "file_lines": file_lines,
     "received_lines": received_lines,
     "response": response,
+    "browser": browser,
     "reply": reply,
     "alive": alive,
     "peer": peer,

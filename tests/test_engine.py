@@ -84,3 +84,17 @@ def test_points_add_up_when_everything_passes(tmp_path):
     assert done.returncode == 0, done.stdout
     assert report["score"] == report["max_score"] == 4
     assert "4/4 points — 3 passed, 0 failed, 0 skipped" in done.stdout
+
+
+def test_a_browser_check_is_skipped_with_the_reason_where_there_is_no_chromium(tmp_path):
+    from conftest import ROOT
+
+    out = tmp_path / "out.json"
+    done = run_grader("grade", "http_image", str(ROOT / "reference" / "http_image"), "--json", str(out),
+                      "--lang", "en", env={"NETGRADER_CHROMIUM": "no-such-browser"})
+    checks = {c["id"]: c for c in json.loads(out.read_text(encoding="utf-8"))["checks"]}
+    assert checks["browser-shows-image"]["status"] == "skipped"
+    assert "no Chromium" in checks["browser-shows-image"]["skip_reason"]
+    assert all(c["status"] == "passed" for name, c in checks.items() if name != "browser-shows-image")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "apt-get install chromium" in done.stdout

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from grader import net, spec
+from grader import browser, net, spec
 from grader.errors import CheckFailed
 from grader.probe import Probe
-from grader.process import Output
+from grader.process import Output, descendants
 from grader.sandbox import Sandbox
 from grader.submission import resolve
 
@@ -219,3 +219,16 @@ def test_students_run_on_a_bare_python_without_the_graders_packages(tmp_path, mo
         server = Probe(sandbox).start_student("server")
         server.expect_exit(code=0, within=5)
         assert server.process.stdout.text().strip() == "[]"
+
+
+@pytest.mark.skipif(browser.find_chromium() is None, reason="no Chromium here")
+def test_a_browser_check_sees_the_picture_and_leaves_no_process_behind(tmp_path, mode):
+    exercise = spec.load(ROOT / "exercises" / "http_image.yaml")
+    sandbox = Sandbox(exercise, resolve(ROOT / "reference" / "http_image", exercise), mode)
+    probe = Probe(sandbox)
+    probe.start_student("server").expect_listening("web", within=5)
+    probe.expect_browser_shows_image("web", "/", within=20)
+    assert sandbox.steps[-1].note.params["width"] == 480
+    sandbox.close()
+    left = [(pid, Path(f"/proc/{pid}/comm").read_text().strip()) for pid in descendants(os.getpid())]
+    assert left == []  # not a renderer, not a crash handler, not a zombie

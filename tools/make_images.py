@@ -1,7 +1,7 @@
 """Draw the image fixtures of the upload and browser exercises (deterministic output).
 
 Needs Pillow, which the grader itself does not: `pip install --target /tmp/pil pillow`, then
-`PYTHONPATH=/tmp/pil python3 tools/make_images.py`. Writes exercises/tcp_upload/image.jpg.
+`PYTHONPATH=/tmp/pil python3 tools/make_images.py`. Writes image.jpg for tcp_upload and http_image.
 The picture is drawn here, so it is ours to license: CC0.
 """
 
@@ -28,6 +28,7 @@ def picture() -> Image.Image:
 
 
 if __name__ == "__main__":
-    target = ROOT / "exercises" / "tcp_upload" / "image.jpg"
-    picture().save(target, "JPEG", quality=85, optimize=True)
-    print(target, target.stat().st_size, "bytes")
+    for exercise in ("tcp_upload", "http_image"):
+        target = ROOT / "exercises" / exercise / "image.jpg"
+        picture().save(target, "JPEG", quality=85, optimize=True)
+        print(target, target.stat().st_size, "bytes")
