@@ -214,8 +214,9 @@ class TcpClient:
                     break
             data = bytes(self.buffer)
             self.buffer.clear()
-            if expect.test(decode(data)):
-                record.note = Message("note.got", {"data": data})
+            if expect.test(decode(data)):  # how long the answer took: the proof of a prompt server
+                secs = f"{time.monotonic() - self.sent_at:.3f}"
+                record.note = Message("note.got_after", {"data": data, "secs": secs})
                 return data
             if not data:
                 raise self._silence(within)
@@ -245,7 +246,7 @@ class TcpClient:
         names = ", ".join(other.name for other in others)
         if not self.buffer:  # not even then
             return explain(server_of(self.probe, self.port_name), "no_reply", proto="tcp", since=self.sent_at, within=within, sent=self.last_sent)
-        waited = round(time.monotonic() - self.sent_at, 2)
+        waited = f"{time.monotonic() - self.sent_at:.2f}"
         return CheckFailed("serial_server", client=self.name, others=names, within=within, waited=waited,
                            got=bytes(self.buffer))
 

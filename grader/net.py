@@ -19,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from .errors import HarnessError
@@ -67,6 +68,7 @@ class Namespace:
 
     def __init__(self):
         self._user_ns = os.geteuid() != 0
+        self._asking = threading.Lock()
         self._channel, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         unshare = ["unshare", "--user", "--map-root-user", "--net"] if self._user_ns else ["unshare", "--net"]
         argv = [*unshare, "--", sys.executable, "-I", "-S", str(AGENT), str(child.fileno())]
@@ -98,11 +100,12 @@ class Namespace:
         self._ns_id = os.readlink(self._ns_path)
 
     def _ask(self, request: bytes, fds: bool = False):
-        self._channel.send(request)
-        if fds:
-            message, received, _flags, _addr = socket.recv_fds(self._channel, 256, 1)
-        else:
-            message, received = self._channel.recv(256), []
+        with self._asking:  # one question at a time: peers and relays ask from their own threads
+            self._channel.send(request)
+            if fds:
+                message, received, _flags, _addr = socket.recv_fds(self._channel, 256, 1)
+            else:
+                message, received = self._channel.recv(256), []
         if not message.startswith(b"ok"):
             raise HarnessError(f"namespace agent: {message.decode(errors='replace')}")
         return received

@@ -136,12 +136,15 @@ class Probe:
             executable = browser.find_chromium()
             if executable is None:
                 raise HarnessError("no Chromium to open the page (apt-get install chromium)")
+            relay = browser.Relay(self.sandbox.network, (host, port))
             try:
                 env = self.sandbox.marked(dict(os.environ))
                 with browser.Browser(self.sandbox.network.wrap, executable, env) as chromium:
-                    seen = chromium.look(url, within)
+                    seen = chromium.look(f"http://127.0.0.1:{relay.port}{path}", within)
             except browser.BrowserError as exc:
                 raise HarnessError(f"the browser failed: {exc}") from None
+            finally:
+                relay.close()
             process = server.process if server is not None else None
             if seen.get("error"):
                 raise explain(process, "browser_error", exited_kind="browser_error", url=url, error=seen["error"])

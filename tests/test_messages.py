@@ -64,3 +64,12 @@ def test_a_cut_character_is_told_from_bytes_that_are_no_text():
     assert cuts_a_character(error(text[4:]))  # the next buffer starts inside a character
     assert not cuts_a_character(error(b"\xff\xd8\xff\xe0JFIF"))  # a JPEG
     assert not cuts_a_character(error(b"abc\x80def"))  # a stray byte inside text
+
+
+def test_every_cause_a_crash_can_interrupt_is_said():
+    """explain(process, KIND, ...) turns a crash or an exit into "crashed ... while KIND": each
+    KIND passed to it names what the program was being waited for."""
+    source = "\n".join(p.read_text() for p in GRADER.rglob("*.py"))
+    kinds = set(re.findall(r'explain\([^)]*?"(\w+)"', source)) | {"records_missing", "file_incomplete"}
+    for kind in kinds:
+        assert f"cause.{kind}" in en.MESSAGES, kind

@@ -22,7 +22,7 @@ def failure_text(lang: str, check: CheckResult) -> list[str]:
     params = failure.params
     lines = [tr(lang, f"fail.{failure.kind}", params)]
     cause = params.get("cause")
-    if cause:
+    if cause and has(f"cause.{cause}"):  # what it was doing when it crashed or ended
         said = tr(lang, f"cause.{cause}", params)
         if said:
             lines[0] += ("" if said.startswith("（") else " ") + said
