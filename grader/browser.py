@@ -140,7 +140,7 @@ class Browser:
     def __init__(self, wrap, executable: str, env: dict):
         self._profile = tempfile.mkdtemp(prefix="netgrader-chromium-")
         self._mark = f"NETGRADER_BROWSER={os.path.basename(self._profile)}"  # finds helpers that left its tree
-        env = {**env, "NETGRADER_BROWSER": os.path.basename(self._profile)}
+        env = {**env, "NETGRADER_BROWSER": os.path.basename(self._profile), "TMPDIR": self._profile}
         to_browser_r, self._to_browser = os.pipe()
         self._from_browser, from_browser_w = os.pipe()
         # The protocol wants fds 3 and 4 exactly: bash moves the pipes there, from fds

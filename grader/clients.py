@@ -21,9 +21,10 @@ if TYPE_CHECKING:
 PACE = 0.001  # how often a paced upload looks whether the server has read the last segment
 
 
-def mismatch(expect: Expect, data: bytes, text: str | None) -> CheckFailed:
-    """Why a reply is not the expected one: cut short, not UTF-8 (GBK?), or just different."""
-    if expect.equals is not None:
+def mismatch(expect: Expect, data: bytes, text: str | None, stream: bool = False) -> CheckFailed:
+    """Why a reply is not the expected one: cut short by a receive buffer (a datagram; on a
+    stream the grader waited for the rest), not UTF-8 (GBK?), or just different."""
+    if expect.equals is not None and not stream:
         wanted = expect.equals.encode("utf-8")
         if data and wanted.startswith(data) and len(data) < len(wanted):
             return CheckFailed("truncated", got_bytes=len(data), expected_bytes=len(wanted), got=data)
@@ -128,6 +129,8 @@ class TcpClient:
         self.last_sent = b""
         self.sent = 0  # bytes of the current send or upload that went out
         self.uploaded = b""
+        self.response: http.Response | None = None
+        self.response_open = False  # the last response had no Content-Length and no close
 
     def _dest(self) -> str:
         host, port = self.probe.address(self.port_name)
@@ -142,7 +145,7 @@ class TcpClient:
             try:
                 sock.connect(self.probe.address(self.port_name))
             except OSError as exc:
-                raise explain(server, "refused", proto="tcp", dest=self._dest(), error=exc.strerror or str(exc)) from None
+                raise explain(server, "refused", dest=self._dest(), error=exc.strerror or str(exc)) from None
             sock.settimeout(10.0)  # sendall to a server that does not read ends, and says so
             self.sock = sock
             record.note = Message("note.ok")
@@ -160,7 +163,7 @@ class TcpClient:
             try:
                 self._send_segments(data, chunk or len(data) or 1, paced)
             except OSError as exc:
-                raise explain(server_of(self.probe, self.port_name), "send_failed", proto="tcp",
+                raise explain(server_of(self.probe, self.port_name), "send_failed",
                               error=exc.strerror or str(exc)) from None
             record.note = Message("note.ok")
         return self
@@ -222,7 +225,7 @@ class TcpClient:
                 raise self._silence(within)
             if equals is not None and len(data) > wanted and data.startswith(equals.encode("utf-8")):
                 raise CheckFailed("said_more", got=data[wanted:])  # the answer, then something else
-            raise mismatch(expect, data, decode(data))
+            raise mismatch(expect, data, decode(data), stream=True)
 
     def _silence(self, within: float) -> CheckFailed:
         server = server_of(self.probe, self.port_name)
@@ -232,10 +235,13 @@ class TcpClient:
         if self.closed_by_server and (server is None or (server.running and not server.events_of("exception"))):
             return CheckFailed("closed_early", sent=self.last_sent)
         others = self.probe.connected_clients(self.port_name, besides=self.name)
+        unended = [other.name for other in others if other.response is not None and other.response_open]
+        if unended and server is not None and server.running:
+            return CheckFailed("response_never_ends", client=self.name, others=", ".join(unended))
         if others and server is not None and server.running:
             return self._serial(others, within)
         prompt = server.last_prompt if server is not None and server.waiting_for_input else None
-        return explain(server, "no_reply", proto="tcp", since=self.sent_at, within=within, sent=self.last_sent, prompt=prompt)
+        return explain(server, "no_reply", since=self.sent_at, within=within, sent=self.last_sent, prompt=prompt)
 
     def _serial(self, others: list["TcpClient"], within: float) -> CheckFailed:
         """No answer while other clients stay connected: hang them up and see whether the
@@ -245,7 +251,7 @@ class TcpClient:
         self._fill(time.monotonic() + max(within, 2.0))
         names = ", ".join(other.name for other in others)
         if not self.buffer:  # not even then
-            return explain(server_of(self.probe, self.port_name), "no_reply", proto="tcp", since=self.sent_at, within=within, sent=self.last_sent)
+            return explain(server_of(self.probe, self.port_name), "no_reply", since=self.sent_at, within=within, sent=self.last_sent)
         waited = f"{time.monotonic() - self.sent_at:.2f}"
         return CheckFailed("serial_server", client=self.name, others=names, within=within, waited=waited,
                            got=bytes(self.buffer))
@@ -273,7 +279,7 @@ class TcpClient:
             deadline = time.monotonic() + within
             while not self.closed_by_server:
                 if not self._fill(deadline) and not self.closed_by_server:
-                    raise explain(server_of(self.probe, self.port_name), "not_closed", proto="tcp", exited_kind="exited",
+                    raise explain(server_of(self.probe, self.port_name), "not_closed", exited_kind="exited",
                                   within=within)
             record.note = Message("note.ok")
 
@@ -292,8 +298,8 @@ class TcpClient:
             except OSError as exc:
                 server = server_of(self.probe, self.port_name)
                 if exc.errno in (errno.ECONNRESET, errno.EPIPE):
-                    raise explain(server, "upload_cut", proto="tcp", exited_kind="upload_cut", sent=self.sent, size=len(data)) from None
-                raise explain(server, "send_failed", proto="tcp", error=exc.strerror or str(exc)) from None
+                    raise explain(server, "upload_cut", exited_kind="upload_cut", sent=self.sent, size=len(data)) from None
+                raise explain(server, "send_failed", error=exc.strerror or str(exc)) from None
             record.note = Message("note.ok")
         return self
 
@@ -323,6 +329,7 @@ class TcpClient:
             if not raw:
                 raise self._silence(within)
             self.response = http.parse(raw)
+            self.response_open = not self.closed_by_server and http.expected_length(raw) is None
             record.note = Message("note.http", {"status_line": self.response.status_line, "size": len(raw)})
         return self.response
 
@@ -333,18 +340,25 @@ class TcpClient:
         line and the blank line after the head are always checked. `body`: the exact bytes
         the body must be (the fixture `body_name`)."""
         response = self.response
-        expected = [f"{status}" if status is not None else "HTTP/1.x"]
+        expected = [f"status {status}" if status is not None else "HTTP/1.x"]
         expected += [f"Content-Type: {content_type}"] if content_type else []
         expected += ["Content-Length = len(body)"] if content_length else []
         expected += [f'"{body_contains}"'] if body_contains else []
         expected += [f"body = {body_name}"] if body is not None else []
         with self.probe.sandbox.step("response", client=self.name, expected=", ".join(expected)) as record:
             if response.problem == "status_line":
+                late = response.raw.find(b"HTTP/1.")
+                if late > 0:  # the head came, but after other bytes (the body first?)
+                    raise CheckFailed("head_after_body", offset=late, got=response.raw[:late])
                 raise CheckFailed("bad_status_line", got=response.status_line)
             if status is not None and response.code != status:
                 raise CheckFailed("wrong_status", expected=status, got=response.status_line)
             if not response.complete:
                 raise CheckFailed("no_blank_line", got=response.raw)
+            if response.status_line.startswith("HTTP/1.0"):
+                self.probe.sandbox.warn("warn.http10", got=response.status_line)
+            if response.bare_newlines:
+                self.probe.sandbox.warn("warn.bare_newlines")
             if content_type is not None:
                 if response.media_type is None:
                     raise CheckFailed("missing_header", name="Content-Type", expected=content_type)

@@ -38,6 +38,8 @@ def file_mismatch(path: str, got: bytes, wanted: bytes) -> tuple[str, dict]:
         return "file_stripped", params
     if len(got) < len(wanted) and wanted.startswith(got):
         return "file_incomplete", params
+    if got and len(got) < len(wanted) and wanted.endswith(got):
+        return "file_head_missing", {**params, "missing": len(wanted) - len(got)}
     offset = next((i for i, (x, y) in enumerate(zip(got, wanted)) if x != y), min(len(got), len(wanted)))
     return "file_differs", {**params, "offset": offset}
 
@@ -56,8 +58,15 @@ def lines_mismatch(wanted: list[str], got: list[str], marker: str | None, writte
     """How received or written lines differ from the expected records, as a failure kind.
     `marker` is the end-of-data line (`#`): the sender must send it on a line of its own; a
     receiver that `written` the records must leave it out."""
+    if marker and not written and marker in got:  # what follows the end marker is not read
+        got = got[: got.index(marker) + 1]
     if got == wanted:
         return None
+    try:  # UTF-8 bytes decoded as GBK, then written or shown as text
+        if text_lines("\n".join(got).encode("gbk").decode("utf-8")) == wanted:
+            return "decoded_as_gbk"
+    except UnicodeError:
+        pass
     squeezed = "".join("".join(got).split())
     if marker and written and squeezed == "".join("".join(wanted).split()) + marker:
         return "marker_written" if got[:-1] == wanted else "records_glued"
@@ -112,6 +121,7 @@ def explain(process: StudentProcess | None, kind: str, since: float = 0.0, exite
     if process is None:
         return CheckFailed(kind, **params)
     params.setdefault("script", process.script.name)
+    params.setdefault("role", process.role)
     process.wait_until(lambda: not process.running or process.idle(), SETTLE, poll=POLL)
     process.sync_events()
     exception = next((e for e in reversed(process.events_of("exception")) if e["t"] >= since), None)

@@ -19,6 +19,7 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)  # lower-case names
     body: bytes = b""
     complete: bool = False  # the head ended with a blank line
+    bare_newlines: bool = False  # the head's lines end with "\n" alone
     problem: str | None = None  # why the status line is not one a browser accepts
 
     def header(self, name: str) -> str | None:
@@ -44,6 +45,7 @@ def parse(raw: bytes) -> Response:
     ends = head_end(raw)
     head = raw[: ends[0]] if ends else raw
     response.complete = ends is not None
+    response.bare_newlines = b"\n" in head and b"\r\n" not in head
     response.body = raw[ends[1]:] if ends else b""
     lines = head.decode("iso-8859-1").replace("\r\n", "\n").split("\n")
     response.status_line = lines[0].rstrip("\r")

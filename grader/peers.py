@@ -261,6 +261,9 @@ class TcpPeer(Peer):
                 raise explain(process, "not_sent", exited_kind="not_sent", within=within, expected=[name])
             if got != data:
                 kind, params = file_mismatch(name, got, data)
+                if kind == "file_appended":  # one upload here: the extra bytes came before the file
+                    extra = got[: len(got) - len(data)]
+                    raise CheckFailed("sent_before_file", **params, extra=extra, extra_size=len(extra))
                 raise CheckFailed("sent_incomplete" if kind == "file_incomplete" else kind, **params)
             record.note = Message("note.received_bytes", {"count": len(got)})
 
@@ -276,7 +279,8 @@ class TcpPeer(Peer):
             lines = lines_of(got)
             kind = lines_mismatch(wanted, lines, marker)
             if kind is not None:
-                raise CheckFailed(kind, where=Message("where.received"), expected=list(equals), got=lines,
-                                  stream=got, count=len(lines), expected_count=len(wanted), marker=(marker or '').encode())
+                raise CheckFailed(kind, where=Message("where.received"), expected=wanted, got=lines, stream=got,
+                                  count=len(lines), expected_count=len(wanted), marker=(marker or "").encode(),
+                                  variant="client")
             record.note = Message("note.received_bytes", {"count": len(got)})
 

@@ -252,7 +252,9 @@ def _result(check, exercise, status, probe=None, excinfo=None, duration=0.0) -> 
         if isinstance(error, CheckFailed):
             result.status = FAILED
             failed = [i for i, s in enumerate(result.steps) if s.status == "failed"]
-            result.failure = Failure(error.kind, error.params, failed[0] if failed else None)
+            protos = {port.proto for port in exercise.ports.values()}
+            params = {"proto": protos.pop()} if len(protos) == 1 else {}  # for hints such as hint.exited.tcp
+            result.failure = Failure(error.kind, {**params, **error.params}, failed[0] if failed else None)
         elif isinstance(error, AssertionError) and probe is not None:
             result.status = FAILED  # a teacher's plain assert in a Python check
             result.failure = Failure("assertion", {"message": str(error)}, None)

@@ -120,7 +120,7 @@ class Probe:
                 kind = "ignores_marker"
             elif got is None:
                 raise files.missing(self.sandbox, process, path)
-            params = dict(where=path, path=path, expected=list(equals), got=lines, count=len(lines),
+            params = dict(where=path, path=path, expected=wanted, got=lines, count=len(lines),
                           expected_count=len(wanted), marker=(marker or "").encode(), within=within)
             if kind == "records_missing":  # a crash or an exit explains a short file best
                 raise explain(process, kind, exited_kind=kind, **params)
@@ -233,7 +233,7 @@ class Student:
             if not found:
                 others = [f"{e['proto']} {e['bound'][1]}" for e in process.events_of("bind", "listen")]
                 failure = explain(process, "not_listening", proto=port.proto, port=port.port, within=within,
-                                  others=", ".join(others) or "-", prompt=self._prompt())
+                                  others=", ".join(others) or Message("word.none"), prompt=self._prompt())
                 raise failure
             event = found[0]
             bound = tuple(event["bound"])
@@ -279,7 +279,10 @@ class Student:
     def expect_exit(self, code: int | None = 0, within: float = 3.0) -> None:
         with self.sandbox.step("exit", script=self.process.script.name, code=code) as record:
             if not self.process.wait_exit(within):
-                raise CheckFailed("did_not_exit", script=self.process.script.name, within=within, prompt=self._prompt())
+                events = self.process.events
+                waiting_recv = bool(events) and events[-1]["ev"] == "wait" and self.process.idle()
+                raise CheckFailed("did_not_exit", script=self.process.script.name, within=within, prompt=self._prompt(),
+                                  waiting_recv=waiting_recv)
             if code is not None and self.process.returncode != code:
                 raise explain(self.process, "wrong_exit_status", exited_kind="wrong_exit_status", expected=code)
             record.note = Message("note.exited", {"status": self.process.returncode})

@@ -97,6 +97,13 @@ class GradeResult:
         return all(c.status in (PASSED, SKIPPED) for c in self.checks)
 
 
+def printable(text: str, keep: str = "") -> str:
+    """Text from a student's program, safe for a terminal: control characters (escape
+    sequences, bells, NUL) are shown escaped, except those in `keep` (say "\t")."""
+    return "".join(ch if ch.isprintable() or ch in keep or ch == "\u3000" else ch.encode("unicode_escape").decode("ascii")
+                   for ch in text)
+
+
 def show_bytes(data: bytes | str, limit: int = 60) -> str:
     """Bytes as a student can read them: text in quotes, control bytes escaped, long values cut."""
     raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
@@ -105,8 +112,6 @@ def show_bytes(data: bytes | str, limit: int = 60) -> str:
     except UnicodeDecodeError:
         shown = repr(raw[:limit])
         return shown + (f" … ({len(raw)} B)" if len(raw) > limit else "")
-    escaped = "".join(
-        ch if ch.isprintable() or ch in "\u3000" else ch.encode("unicode_escape").decode("ascii") for ch in text[:limit]
-    )
+    escaped = printable(text[:limit])
     suffix = f" … ({len(raw)} B)" if len(text) > limit else ""
     return f'"{escaped}"{suffix}'

@@ -73,3 +73,10 @@ def test_every_cause_a_crash_can_interrupt_is_said():
     kinds = set(re.findall(r'explain\([^)]*?"(\w+)"', source)) | {"records_missing", "file_incomplete"}
     for kind in kinds:
         assert f"cause.{kind}" in en.MESSAGES, kind
+
+
+def test_what_a_program_sent_cannot_drive_the_terminal():
+    """A status line with escape sequences and a bell is shown escaped, in every parameter."""
+    rendered = tr("en", "fail.bad_status_line", {"got": "HTTP/1.1 2OO \x1b[31mOK\x1b[0m\x07"})
+    assert "\x1b" not in rendered and "\x07" not in rendered
+    assert "\\x1b[31mOK" in rendered

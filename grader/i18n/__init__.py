@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import string
 
-from ..results import Message, show_bytes
+from ..results import Message, printable, show_bytes
 from . import en, zh
 
 CATALOGS = {"en": en.MESSAGES, "zh": zh.MESSAGES}
@@ -36,6 +36,8 @@ def _shown(value, lang="en", cut=True):
         return ", ".join(_shown(v) if isinstance(v, (bytes, bytearray)) else show_bytes(v) for v in value) or "-"
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, str):  # may come from the student's program: no raw control characters
+        value = printable(value)
     if cut and isinstance(value, str) and len(value) > LONG:
         return f"{value[:LONG]}… ({len(value)} characters)"
     return "" if value is None else value

@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 from ..i18n import has, render, tr
-from ..results import ERROR, FAILED, PASSED, SKIPPED, CheckResult, GradeResult, Message
+from ..results import ERROR, FAILED, PASSED, SKIPPED, CheckResult, GradeResult, Message, printable
 
 MARKS = {PASSED: "✓", FAILED: "✗", SKIPPED: "-", ERROR: "!"}
 STDERR_LINES = 8
@@ -28,6 +28,8 @@ def failure_text(lang: str, check: CheckResult) -> list[str]:
             lines[0] += ("" if said.startswith("（") else " ") + said
     if params.get("exc_line"):
         lines.append("  " + tr(lang, "detail.where", params))
+    if params.get("waiting_recv"):
+        lines.append("  " + tr(lang, "detail.waiting_recv", params))
     if params.get("in_thread"):
         lines.append("  " + tr(lang, "detail.thread", params))
     if params.get("gbk_text"):
@@ -62,6 +64,8 @@ def hints(lang: str, check: CheckResult) -> list[str]:
         found.append(tr(lang, "hint.exc.TypeError.bytes"))
     elif exc_type == "UnicodeDecodeError" and "'gbk'" in exc_message:
         found.append(tr(lang, "hint.decode_gbk"))
+    elif failure.params.get("waiting_recv"):
+        found.append(tr(lang, "hint.waiting_recv"))
     elif exc_type == "OSError" and ".accept(" in str(failure.params.get("exc_code", "")):
         found.append(tr(lang, "hint.accept_without_listen"))
     elif exc_type == "UnicodeDecodeError" and not cuts_a_character(exc_message):
@@ -69,17 +73,21 @@ def hints(lang: str, check: CheckResult) -> list[str]:
     elif exc_type and tr(lang, f"hint.exc.{exc_type}") != f"hint.exc.{exc_type}":
         found.append(tr(lang, f"hint.exc.{exc_type}"))
     else:
-        variant = f"hint.{failure.kind}.{failure.params.get('proto')}"  # hint.exited.tcp
-        kind_hint = tr(lang, variant if has(variant) else f"hint.{failure.kind}", failure.params)
+        variants = [f"hint.{failure.kind}.{failure.params.get(p)}" for p in ("variant", "role", "proto")]
+        key = next((v for v in variants if has(v)), f"hint.{failure.kind}")
+        kind_hint = tr(lang, key, failure.params)
         if kind_hint and kind_hint != f"hint.{failure.kind}":
             found.append(kind_hint)
     return found
 
 
+SHOWS_OUTPUT = ("wrong_output", "exited", "did_not_exit")  # failures where what it printed tells why
+
+
 def process_lines(lang: str, check: CheckResult) -> list[str]:
     lines = []
     for process in check.processes:
-        shows_output = check.failure.kind == "wrong_output" and process.stdout.strip()
+        shows_output = check.failure.kind in SHOWS_OUTPUT and process.stdout.strip()
         if process.stderr.strip() or shows_output or process.output_cut:
             state = (
                 tr(lang, "report.process_exited", {"script": process.script, "status": process.returncode})
@@ -89,10 +97,10 @@ def process_lines(lang: str, check: CheckResult) -> list[str]:
             lines.append(state)
             if process.stderr.strip():
                 lines.append("  " + tr(lang, "report.stderr"))
-                lines += ["    " + line for line in process.stderr.splitlines()[-STDERR_LINES:]]
-            elif process.stdout.strip() and check.failure.kind == "wrong_output":
+                lines += ["    " + printable(line, "\t") for line in process.stderr.splitlines()[-STDERR_LINES:]]
+            elif shows_output:
                 lines.append("  " + tr(lang, "report.stdout"))
-                lines += ["    " + line for line in process.stdout.splitlines()[-STDERR_LINES:]]
+                lines += ["    " + printable(line, "\t") for line in process.stdout.splitlines()[-STDERR_LINES:]]
             if process.output_cut:
                 lines.append("  " + tr(lang, "report.output_cut", {"bytes": process.output_cut}))
     return lines
