@@ -138,6 +138,8 @@ def explain(process: StudentProcess | None, kind: str, since: float = 0.0, exite
             in_thread=bool(exception.get("thread")),
         )
         return CheckFailed("decode_error" if exception["type"] == "UnicodeDecodeError" else "crashed", cause=kind, **params)
+    if not process.running and process.limit_hit() is not None:
+        return CheckFailed("stopped_by_limit", cause=kind, limit=process.limit_hit(), **params)
     if not process.running:
         return CheckFailed(exited_kind, cause=kind, status=process.returncode, **params)
     return CheckFailed(kind, **params)

@@ -82,6 +82,7 @@ class Grading:
         if probe is not None and grade.isolation == "?":
             network = probe.sandbox.network
             grade.isolation = network.isolation
+            grade.notices.append(probe.sandbox.limits.describe())
             if network.isolation == "loopback" and network.reason != "forced":
                 grade.notices.append(Message("notice.loopback", {"reason": network.reason}))
 

@@ -229,6 +229,9 @@ class Student:
                 # socket. Once it waits on a socket, every socket it opens before serving is open.
                 process.wait_until(lambda: on_handout_port() or not process.running or self.settled(),
                                    max(0.0, deadline - time.monotonic()), poll=POLL)
+                if not on_handout_port() and not process.running:  # it ended before it settled down
+                    raise explain(process, "not_listening", proto=port.proto, port=port.port, within=within,
+                                  others=", ".join(f"{e['proto']} {e['bound'][1]}" for e in ready()))
             found = on_handout_port() or ready()
             if not found:
                 others = [f"{e['proto']} {e['bound'][1]}" for e in process.events_of("bind", "listen")]

@@ -108,7 +108,8 @@ class Typed:
 class StudentProcess:
     """A running student script; create with `start()`, end with `stop()` (always)."""
 
-    def __init__(self, role: str, script: Path, argv: list[str], cwd: Path, env: dict, spy_config: dict):
+    def __init__(self, role: str, script: Path, argv: list[str], cwd: Path, env: dict, spy_config: dict,
+                 stopped_by=lambda returncode: None):
         self.role = role
         self.script = script
         self.cwd = cwd
@@ -127,6 +128,7 @@ class StudentProcess:
         self._close_stdin_at_end = False
         self.changed = threading.Condition()
         self._events_lock = threading.Lock()  # one reader of the events pipe at a time, in order
+        self._stopped_by = stopped_by  # returncode -> the limit that ended it (a Message), or None
 
     # ---------------------------------------------------------------- life cycle
 
@@ -214,6 +216,10 @@ class StudentProcess:
             pass
 
     # ---------------------------------------------------------------- watching it
+
+    def limit_hit(self):
+        """The resource limit that ended the program, if one did."""
+        return None if self.returncode is None else self._stopped_by(self.returncode)
 
     @property
     def running(self) -> bool:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import net
 from .errors import CheckFailed
+from .limits import CheckLimits
 from .process import StudentProcess, become_subreaper, kill_and_reap, marked_processes, student_python
 from .results import Message, StepRecord
 from .spec import Exercise
@@ -51,6 +52,7 @@ class Sandbox:
                 shutil.copyfile(exercise.fixture_dir / fixture, target)
             self._initial_files = {p: p.stat().st_mtime_ns for p in self.workdir.rglob("*") if p.is_file()}
             self.network = net.open_network(isolation)
+            self.limits = CheckLimits()
         except BaseException:
             shutil.rmtree(self.workdir, ignore_errors=True)
             raise
@@ -94,10 +96,11 @@ class Sandbox:
         process = StudentProcess(
             role=role,
             script=script,
-            argv=self.network.wrap([student_python(), "-u", str(script)]),
+            argv=self.network.wrap(self.limits.wrap([student_python(), "-u", str(script)])),
             cwd=self.workdir,
             env=self._student_env(),
             spy_config={"mode": self.network.spy_mode, **redirect},
+            stopped_by=self.limits.stopped_by,
         )
         if role in self.processes:
             self.processes[role].stop()
@@ -156,9 +159,11 @@ class Sandbox:
         for closer in reversed(self._closers):
             with contextlib.suppress(Exception):
                 closer()
-        # Daemons that left their process group: still in the namespace, still carrying the mark.
+        # Daemons that left their process group: still in the namespace, the check's control
+        # group, or carrying the mark.
         leftovers = set(self.network.member_pids()) | set(marked_processes(self.marker.encode()))
-        kill_and_reap(sorted(leftovers))
+        kill_and_reap(sorted(leftovers | set(self.limits.members())))
+        self.limits.close()
         self.network.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
 

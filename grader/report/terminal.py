@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from ..i18n import has, render, tr
+from ..limits import LIMITS
 from ..results import ERROR, FAILED, PASSED, SKIPPED, CheckResult, GradeResult, Message, printable
 
 MARKS = {PASSED: "✓", FAILED: "✗", SKIPPED: "-", ERROR: "!"}
@@ -39,6 +40,17 @@ def failure_text(lang: str, check: CheckResult) -> list[str]:
     return lines
 
 
+def limit_hint(exc_type: str | None, message: str) -> str | None:
+    """The hint for an error that a resource limit of the sandbox raised in the program."""
+    if "[Errno 27]" in message:  # File too large
+        return "hint.limit.file"
+    if "[Errno 24]" in message:  # Too many open files
+        return "hint.limit.open_files"
+    if (exc_type == "BlockingIOError" and "[Errno 11]" in message) or "can't start new thread" in message:
+        return "hint.limit.processes"
+    return None
+
+
 def cuts_a_character(message: str) -> bool:
     """Whether a UTF-8 UnicodeDecodeError looks like a character cut by a receive buffer (its
     end missing, or its continuation bytes starting the next buffer) rather than bytes that are
@@ -51,13 +63,18 @@ def cuts_a_character(message: str) -> bool:
 
 
 def hints(lang: str, check: CheckResult) -> list[str]:
-    """The teacher's help for the check when it has one; else what the failure suggests."""
-    if check.help is not None:
-        return [check.help.pick(lang)]
+    """A limit of the sandbox that stopped the program first (no teacher's help fits that);
+    then the teacher's help for the check when it has one; else what the failure suggests."""
     failure = check.failure
-    found = []
     exc_type = failure.params.get("exc_type")
     exc_message = str(failure.params.get("exc_message", ""))
+    if failure.kind == "stopped_by_limit":
+        return [tr(lang, "hint.stopped_by_limit")]
+    if limit_hint(exc_type, exc_message):
+        return [tr(lang, limit_hint(exc_type, exc_message), vars(LIMITS))]
+    if check.help is not None:
+        return [check.help.pick(lang)]
+    found = []
     if failure.params.get("gbk_text"):
         found.append(tr(lang, "hint.encode_gbk"))
     elif exc_type == "TypeError" and "bytes" in exc_message:

@@ -205,6 +205,14 @@ def _install(config):
     not_student = tuple({sys.prefix, sys.base_prefix, os.path.dirname(os.path.abspath(__file__))})
 
     def where(tb):
+        """The last frame of the student's own code, or None when it cannot be told (even
+        reading the source can fail: out of file descriptors, say)."""
+        try:
+            return student_frame(tb)
+        except Exception:
+            return None
+
+    def student_frame(tb):
         """The last frame of the student's own code: file, line, function, source text."""
         found = None
         while tb is not None:

@@ -1,0 +1,155 @@
+"""What a check's student processes may use, and how each limit is enforced.
+
+Why two mechanisms: rlimits (set by util-linux's `prlimit` in front of the student's command,
+so no Python code runs between fork and exec) bound CPU seconds, file size and open files
+for every process the student starts. Processes and memory need more: as root the kernel
+ignores RLIMIT_NPROC, and RLIMIT_AS counts address space, not memory. Where the grader may
+create control groups (root, cgroup v1 or v2), each check gets its own with pids.max and a
+memory limit; every process the student starts is put in it by a tiny shell before exec, so a
+fork bomb hits the wall at once, a memory hog is stopped by the kernel, and clean-up finds
+every member, even one that left its session. Elsewhere the rlimits stand in for both
+(RLIMIT_NPROC works for a user who is not root), and the report says which level was in force.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from .results import Message
+
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+
+
+@dataclass(frozen=True)
+class Limits:
+    cpu_seconds: int = 20  # CPU time of each process: a busy loop is stopped, a server at rest never nears it
+    memory_mb: int = 512  # all of the check's processes together (address space per process without cgroups)
+    file_mb: int = 64  # the largest file a process may write: a 5 MB upload fits, a 10 GB new.jpg does not
+    processes: int = 64  # tasks of the check at once (threads count too): a fork bomb stops here
+    open_files: int = 256
+
+
+LIMITS = Limits()
+
+
+def _own_cgroup(controller: str) -> Path | None:
+    """This process's cgroup directory for `controller` (v1), or its unified one (v2: '')."""
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        _, names, path = line.split(":", 2)
+        if controller in names.split(",") or (not controller and not names):
+            base = CGROUP_ROOT / (controller or "") if controller else CGROUP_ROOT
+            return base / path.lstrip("/")
+    return None
+
+
+class CheckLimits:
+    """The limits of one check: rlimits always, plus its own control groups where possible."""
+
+    def __init__(self, limits: Limits = LIMITS):
+        self.limits = limits
+        self.groups: list[Path] = []  # one per controller (v1) or one unified group (v2)
+        self._memory_file: Path | None = None
+        name = f"netgrader-{uuid.uuid4().hex[:12]}"
+        memory = limits.memory_mb * 1024 * 1024
+        if os.geteuid() == 0:
+            if (CGROUP_ROOT / "cgroup.controllers").exists():
+                self._try_group("", name, {"pids.max": limits.processes, "memory.max": memory}, "memory.events")
+            else:
+                self._try_group("pids", name, {"pids.max": limits.processes}, None)
+                self._try_group("memory", name, {"memory.limit_in_bytes": memory,
+                                                 "memory.memsw.limit_in_bytes": memory}, "memory.oom_control")
+        # What the control groups bound ('processes', 'memory'), kept for the report after close().
+        self.contained = {what for group in self.groups for what, file in
+                          (("processes", "pids.max"), ("memory", "memory.max"), ("memory", "memory.limit_in_bytes"))
+                          if (group / file).exists()}
+
+    def _try_group(self, controller: str, name: str, settings: dict, memory_file: str | None) -> None:
+        parent = _own_cgroup(controller)
+        if parent is None or not parent.is_dir():
+            return
+        group = parent / name
+        try:
+            group.mkdir()
+        except OSError:
+            return
+        for file, value in settings.items():
+            try:
+                (group / file).write_text(str(value))
+            except OSError:
+                if file != "memory.memsw.limit_in_bytes":  # swap accounting may be off: fine
+                    self._remove(group)
+                    return
+        self.groups.append(group)
+        if memory_file:
+            self._memory_file = group / memory_file
+
+
+    def describe(self) -> Message:
+        """The level in force, for the report."""
+        key = "limits.cgroup" if self.contained == {"processes", "memory"} else "limits.rlimit"
+        return Message(key, {"cpu": self.limits.cpu_seconds, "memory": self.limits.memory_mb,
+                             "file": self.limits.file_mb, "processes": self.limits.processes})
+
+    def wrap(self, argv: list[str]) -> list[str]:
+        """argv run under the limits: prlimit sets the rlimits, then a shell joins the check's
+        groups and becomes the student's program (exec), before it can run a line."""
+        limits = self.limits
+        rlimits = [f"--cpu={limits.cpu_seconds}:{limits.cpu_seconds + 1}",
+                   f"--fsize={limits.file_mb * 1024 * 1024}", f"--nofile={limits.open_files}"]
+        if "memory" not in self.contained:
+            rlimits.append(f"--as={limits.memory_mb * 2 * 1024 * 1024}")  # address space runs ahead of memory
+        if "processes" not in self.contained and os.geteuid() != 0:
+            rlimits.append(f"--nproc={limits.processes * 4}")  # counts all of the user's processes
+        join = [f'echo $$ > "{group}/cgroup.procs"' for group in self.groups]
+        shell = ["sh", "-c", " && ".join([*join, 'exec "$@"']), "sh"] if join else []
+        prlimit = ["prlimit", *rlimits, "--"] if shutil.which("prlimit") else []  # util-linux, as unshare
+        return [*prlimit, *shell, *argv]
+
+    def members(self) -> list[int]:
+        """Every process in the check's groups now."""
+        found = set()
+        for group in self.groups:
+            try:
+                found |= {int(pid) for pid in (group / "cgroup.procs").read_text().split()}
+            except OSError:
+                continue
+        return sorted(found)
+
+    def stopped_by(self, returncode: int | None) -> Message | None:
+        """The limit that ended a process, judged from how it ended."""
+        if returncode == -signal.SIGXCPU:  # the soft limit; SIGKILL follows a second later at the hard one
+            return Message("limit.cpu", {"seconds": self.limits.cpu_seconds})
+        if returncode == -signal.SIGKILL and self._memory_hit():
+            return Message("limit.memory", {"mb": self.limits.memory_mb})
+        return None
+
+    def _memory_hit(self) -> bool:
+        """The kernel killed a process of the group for memory ("oom_kill N" in v1's
+        memory.oom_control and in v2's memory.events)."""
+        try:
+            lines = self._memory_file.read_text().splitlines() if self._memory_file else []
+        except OSError:
+            return False
+        return any(line.split()[:1] == ["oom_kill"] and int(line.split()[1]) > 0 for line in lines)
+
+    def close(self) -> None:
+        """Remove the groups (their members were killed by then)."""
+        for group in self.groups:
+            self._remove(group)
+        self.groups = []
+
+    @staticmethod
+    def _remove(group: Path) -> None:
+        try:
+            group.rmdir()
+        except OSError:
+            pass

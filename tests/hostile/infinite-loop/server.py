@@ -1,0 +1,2 @@
+while True:  # never binds, never sleeps
+    pass

@@ -1,0 +1,58 @@
+"""Hostile programs (tests/hostile/*/server.py): each grading ends within its bound, the report
+says what happened, and nothing of the check is left: no process, no control group."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT, run_grader
+from grader.limits import LIMITS, CheckLimits
+
+HOSTILE = sorted(p.parent for p in (ROOT / "tests" / "hostile").glob("*/expect.yaml"))
+
+
+def check_processes() -> list[int]:
+    """Processes that carry a check's mark (any check: this test runs one at a time)."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                if b"NETGRADER_SANDBOX=netgrader-" in Path(f"/proc/{entry.name}/environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def check_groups() -> list[Path]:
+    probe = CheckLimits()
+    parents = {group.parent for group in probe.groups}
+    probe.close()
+    return [g for parent in parents for g in parent.glob("netgrader-*")]
+
+
+@pytest.mark.parametrize("folder", HOSTILE, ids=lambda p: p.name)
+def test_a_hostile_program_is_contained(tmp_path, folder):
+    expect = yaml.safe_load((folder / "expect.yaml").read_text(encoding="utf-8"))
+    assert not check_processes(), "another check is still running"
+    out = tmp_path / "report.json"
+    started = time.monotonic()
+    done = run_grader("grade", expect["exercise"], str(folder), "--check", expect["check"], "--json", str(out),
+                      "--lang", "en", "--file", "client=server.py", timeout=expect["within"] + 30)
+    took = time.monotonic() - started
+    report = json.loads(out.read_text(encoding="utf-8"))
+    check = next(c for c in report["checks"] if c["id"] == expect["check"])
+    assert took < expect["within"], f"took {took:.1f} s\n{done.stdout}"
+    assert check["status"] == expect["status"], done.stdout
+    for words in expect["says"]:
+        assert words.lower() in done.stdout.lower(), done.stdout
+    assert "Traceback (most recent call last):\n  File \"/" not in done.stderr
+    assert check_processes() == []
+    assert check_groups() == []
+    assert LIMITS.processes == 64  # the numbers the expectations quote
