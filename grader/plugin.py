@@ -81,7 +81,7 @@ class Grading:
         grade.checks.append(result)
         if probe is not None and grade.isolation == "?":
             network = probe.sandbox.network
-            grade.isolation = network.isolation
+            grade.isolation = network.isolation + (" + bubblewrap" if probe.sandbox.confined else "")
             grade.notices.append(probe.sandbox.limits.describe())
             if network.isolation == "loopback" and network.reason != "forced":
                 grade.notices.append(Message("notice.loopback", {"reason": network.reason}))

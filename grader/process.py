@@ -109,7 +109,7 @@ class StudentProcess:
     """A running student script; create with `start()`, end with `stop()` (always)."""
 
     def __init__(self, role: str, script: Path, argv: list[str], cwd: Path, env: dict, spy_config: dict,
-                 stopped_by=lambda returncode: None):
+                 stopped_by=lambda returncode: None, exit_status=None):
         self.role = role
         self.script = script
         self.cwd = cwd
@@ -129,6 +129,7 @@ class StudentProcess:
         self.changed = threading.Condition()
         self._events_lock = threading.Lock()  # one reader of the events pipe at a time, in order
         self._stopped_by = stopped_by  # returncode -> the limit that ended it (a Message), or None
+        self._exit_status = exit_status or (lambda code: code)  # a wrapper's status -> Popen's (-N: signal N)
 
     # ---------------------------------------------------------------- life cycle
 
@@ -176,6 +177,7 @@ class StudentProcess:
                 pass
         self._popen.wait()
         kill_and_reap(victims)
+        reap_orphans(self.pid)
         self._thread.join(timeout=5)
         for stream in (self._popen.stdin, self._popen.stdout, self._popen.stderr, self._events):
             try:
@@ -299,7 +301,7 @@ class StudentProcess:
             for key, _ in selector.select():
                 if key.data == "exit":
                     selector.unregister(key.fileobj)
-                    code = self._popen.wait()
+                    code = self._exit_status(self._popen.wait())
                     # Output and events written just before the exit are read first.
                     self._drain(selector)
                     with self.changed:
@@ -437,6 +439,22 @@ def descendants(root: int) -> list[int]:
             found += kids
             queue += kids
     return found
+
+
+def reap_orphans(group: int) -> None:
+    """Reap the dead processes of a process group that were handed to us (we are the
+    subreaper) after their parent ended without waiting for them: bubblewrap's init does that
+    when the program ends by itself. Only that group's: another check's are not ours to take."""
+    for pid in descendants(os.getpid()):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] == "Z" and int(fields[2]) == group:  # state, ppid, pgrp
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
 
 
 def kill_and_reap(pids, within: float = 2.0) -> None:

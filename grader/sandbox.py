@@ -14,14 +14,15 @@ import ipaddress
 import os
 import re
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from . import net
+from . import fsview, net
 from .errors import CheckFailed
 from .limits import CheckLimits
-from .process import StudentProcess, become_subreaper, kill_and_reap, marked_processes, student_python
+from .process import SPY_DIR, StudentProcess, become_subreaper, kill_and_reap, marked_processes, student_python
 from .results import Message, StepRecord
 from .spec import Exercise
 from .submission import Submission
@@ -96,16 +97,33 @@ class Sandbox:
         process = StudentProcess(
             role=role,
             script=script,
-            argv=self.network.wrap(self.limits.wrap([student_python(), "-u", str(script)])),
+            argv=self.network.wrap(self.limits.wrap(self._confined([student_python(), "-u", str(script)]))),
             cwd=self.workdir,
             env=self._student_env(),
             spy_config={"mode": self.network.spy_mode, **redirect},
             stopped_by=self.limits.stopped_by,
+            exit_status=fsview.exit_status if self.confined else None,
         )
         if role in self.processes:
             self.processes[role].stop()
         self.processes[role] = process
         return process.start(stdin, eof)
+
+    @property
+    def confined(self) -> bool:
+        """The student's programs see a file system of their own (bubblewrap)."""
+        return fsview.available()
+
+    def _confined(self, argv: list[str]) -> list[str]:
+        """argv in the student's own view of the file system, where bubblewrap can give one:
+        the grader's project (exercises, references, tests), the grader user's home and the
+        folder of the submissions are hidden; the Python it runs on and the spy stay."""
+        if not self.confined:
+            return argv
+        hidden = [self.exercise.path.resolve().parent.parent, Path.home(), self.submission.folder.resolve().parent]
+        python = Path(argv[0])
+        visible = [Path(sys.base_prefix), python.parent.parent, python.resolve().parent.parent, SPY_DIR]
+        return fsview.wrap(argv, self.workdir, hidden, visible)
 
     def _student_env(self) -> dict:
         return {
@@ -154,18 +172,22 @@ class Sandbox:
         if self._closed:
             return
         self._closed = True
+        # Daemons that left their process group: still in the namespace, the check's control
+        # group, or carrying the mark. Looked for first too: a process that dies meanwhile
+        # loses its mark but must still be reaped.
+        seen = self._members()
         for process in self.processes.values():
             process.stop()
         for closer in reversed(self._closers):
             with contextlib.suppress(Exception):
                 closer()
-        # Daemons that left their process group: still in the namespace, the check's control
-        # group, or carrying the mark.
-        leftovers = set(self.network.member_pids()) | set(marked_processes(self.marker.encode()))
-        kill_and_reap(sorted(leftovers | set(self.limits.members())))
+        kill_and_reap(sorted(seen | self._members()))
         self.limits.close()
         self.network.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def _members(self) -> set[int]:
+        return set(self.network.member_pids()) | set(marked_processes(self.marker.encode())) | set(self.limits.members())
 
     def __enter__(self):
         return self

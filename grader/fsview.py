@@ -1,0 +1,71 @@
+"""The file system a student's program sees, through Debian's bubblewrap where it is installed.
+
+Why: a student's program runs with the grader's rights. Without a view of its own it could read
+the reference solutions, the broken submissions and hidden tests, copy a classmate's folder, or
+write wherever the grader may. With bubblewrap it sees the machine read-only, its own working
+directory (with the fixtures) as the one place it may write, and a private /tmp; the grader's
+project, the grader user's home and the folder of the submissions are empty, except the
+Python it runs on and the spy. It also gets a PID namespace of its own, so it cannot signal the
+grader or another check (`os.killpg(os.getpgid(os.getppid()), 9)` finds nobody).
+Without bubblewrap (or where it cannot run, as inside some containers) programs run as before,
+and the report says so.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+
+# The trial run of bwrap, from a Python that reaps what bwrap leaves behind: with --unshare-pid
+# one of its processes outlives it, and would otherwise end up a zombie of the grader.
+TRIAL = """import ctypes, os, subprocess, sys
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+status = subprocess.run(sys.argv[1:]).returncode
+while True:
+    try:
+        os.wait()
+    except ChildProcessError:
+        break
+sys.exit(status)
+"""
+
+
+@functools.cache
+def available() -> bool:
+    """bubblewrap is installed and works here (it may not inside a container or user namespace),
+    and NETGRADER_BUBBLEWRAP=0 does not turn it off."""
+    if os.environ.get("NETGRADER_BUBBLEWRAP") == "0" or shutil.which("bwrap") is None:
+        return False
+    try:
+        done = subprocess.run([sys.executable, "-c", TRIAL, "bwrap", "--ro-bind", "/", "/", "--unshare-pid", "--", "true"],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
+
+
+def wrap(argv: list[str], workdir: Path, hidden: list[Path], visible: list[Path]) -> list[str]:
+    """argv inside a view where everything is read-only, `hidden` folders are empty, `visible`
+    ones (inside hidden ones) are there read-only again, and `workdir` is writable."""
+    view = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    for folder in hidden:
+        if folder.is_dir() and folder != Path("/"):
+            view += ["--tmpfs", str(folder)]
+    for folder in visible:
+        if folder.exists():
+            view += ["--ro-bind", str(folder), str(folder)]
+    view += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir),
+             "--unshare-pid", "--die-with-parent", "--"]
+    return [*view, *argv]
+
+
+def exit_status(returncode: int | None) -> int | None:
+    """bubblewrap reports a program killed by signal N as exit status 128 + N: as Popen would, -N."""
+    if returncode is not None and 128 < returncode < 128 + 65:
+        return 128 - returncode
+    return returncode
