@@ -8,6 +8,8 @@ EX ?= udp_echo
 SUB ?= $(if $(wildcard samples/$(EX)),samples/$(EX),reference/$(EX))
 CHECK ?=
 GRADE_LANG ?=
+N ?= 50
+JOBS ?= 8
 
 .PHONY: grade test list soak clean
 
@@ -24,6 +26,9 @@ list: $(VENV)/.ready
 
 test: $(VENV)/.ready
 	$(PY) -m pytest
+
+soak: $(VENV)/.ready
+	$(PY) tools/soak.py $(N) $(JOBS)
 
 clean:
 	rm -rf $(VENV) *.egg-info

@@ -7,6 +7,7 @@ the .py files that are there, and `--file server=udp_server.py` maps it by hand.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +42,34 @@ def resolve(folder: str | Path, exercise: Exercise, overrides: dict[str, str] | 
         if not path.is_relative_to(folder):
             raise SubmissionError(f"--file {role}={name}: the file must be inside {folder}")
         if path.is_file():
+            check_encoding(path, name)
             files[role] = path.relative_to(folder)
         else:
             missing[role] = name
     return Submission(folder=folder, files=files, missing=missing, found=found)
+
+
+CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")  # PEP 263
+
+
+def check_encoding(path: Path, name: str) -> None:
+    """Python 3 runs a script only if it is UTF-8 or declares its encoding. A file saved in
+    GBK (Notepad on a Chinese Windows) is neither: say so once, instead of one SyntaxError per
+    check."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SubmissionError(f"{name} cannot be read: {exc.strerror}") from None
+    if any(CODING.match(line) for line in data.splitlines()[:2]):
+        return
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        try:
+            data.decode("gbk")
+            guess = ": it looks like GBK; save it as UTF-8 (or put `# -*- coding: gbk -*-` on its first line)"
+        except UnicodeDecodeError:
+            guess = ": save it as UTF-8"
+        raise SubmissionError(f"{name} is not UTF-8 text (byte {data[exc.start]:#04x} on line {line}), "
+                              f"so Python cannot run it{guess}") from None

@@ -58,11 +58,19 @@ def test_user_mistakes_exit_2_without_a_traceback(tmp_path):
     empty.mkdir()
     a_file = tmp_path / "server.py"
     a_file.write_text("print(1)\n")
+    a_zip = tmp_path / "sub.zip"
+    a_zip.write_bytes(b"PK\x05\x06" + bytes(18))
+    gbk = tmp_path / "gbk"
+    gbk.mkdir()
+    (gbk / "server.py").write_bytes("# 你好，服务器\nprint(1)\n".encode("gbk"))
     cases = [
         (("grade", "udp_ech0", "reference/udp_echo"), "unknown exercise 'udp_ech0'; known exercises: "),
         (("grade", "udp_echo", str(tmp_path / "nowhere")), "does not exist"),
         (("grade", "udp_echo", str(a_file)), "is not a folder"),
         (("grade", "udp_echo", str(empty)), "holds no .py files; expected server.py, client.py"),
+        (("grade", "udp_echo", str(a_zip)), "is not a folder"),
+        (("grade", "udp_echo", str(gbk)), "server.py is not UTF-8 text (byte 0xc4 on line 1), so Python cannot run it: "
+                                         "it looks like GBK"),
         (("grade", "udp_echo", "reference/udp_echo", "--check", "nope"), "unknown check nope"),
         (("grade", "udp_echo", "reference/udp_echo", "--file", "server"), "--file needs ROLE=PATH"),
         (("grade", "udp_echo", "reference/udp_echo", "--file", "proxy=x.py"), "has no role 'proxy'"),
