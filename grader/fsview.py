@@ -13,7 +13,6 @@ and the report says so.
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 import subprocess
@@ -35,18 +34,24 @@ sys.exit(status)
 """
 
 
-@functools.cache
-def available() -> bool:
-    """bubblewrap is installed and works here (it may not inside a container or user namespace),
-    and NETGRADER_BUBBLEWRAP=0 does not turn it off."""
+_works: dict[str, bool] = {}  # isolation mode -> whether bubblewrap runs there
+
+
+def available(network) -> bool:
+    """bubblewrap is installed and works inside this kind of network (it may not inside a
+    container, or inside the user namespace a user who is not root gets), and
+    NETGRADER_BUBBLEWRAP=0 does not turn it off. Tried once per kind of network."""
     if os.environ.get("NETGRADER_BUBBLEWRAP") == "0" or shutil.which("bwrap") is None:
         return False
-    try:
-        done = subprocess.run([sys.executable, "-c", TRIAL, "bwrap", "--ro-bind", "/", "/", "--unshare-pid", "--", "true"],
-                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=10)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return done.returncode == 0
+    if network.isolation not in _works:
+        trial = [sys.executable, "-c", TRIAL, "bwrap", "--ro-bind", "/", "/", "--unshare-pid", "--", "true"]
+        try:
+            done = subprocess.run(network.wrap(trial), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL, timeout=10)
+            _works[network.isolation] = done.returncode == 0
+        except (OSError, subprocess.TimeoutExpired):
+            _works[network.isolation] = False
+    return _works[network.isolation]
 
 
 def wrap(argv: list[str], workdir: Path, hidden: list[Path], visible: list[Path]) -> list[str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,32 @@ def _own_cgroup(controller: str) -> Path | None:
     return None
 
 
+def processes_of(uid: int) -> int:
+    """How many processes `uid` runs now (RLIMIT_NPROC counts them all, not just the check's)."""
+    count = 0
+    for entry in os.scandir("/proc"):
+        try:
+            count += entry.name.isdigit() and entry.stat().st_uid == uid
+        except OSError:
+            continue
+    return count
+
+
+STALE = 600  # seconds after which an empty group of ours was left by a grader that was killed
+
+
+def remove_stale(parent: Path) -> None:
+    """Remove the empty groups a killed grader left behind. Only old ones: a group just made
+    by another grader is empty until its first program starts."""
+    now = time.time()
+    for group in parent.glob("netgrader-*"):
+        try:
+            if now - group.stat().st_mtime > STALE and not (group / "cgroup.procs").read_text().strip():
+                group.rmdir()
+        except OSError:
+            continue
+
+
 class CheckLimits:
     """The limits of one check: rlimits always, plus its own control groups where possible."""
 
@@ -76,6 +103,7 @@ class CheckLimits:
         parent = _own_cgroup(controller)
         if parent is None or not parent.is_dir():
             return
+        remove_stale(parent)
         group = parent / name
         try:
             group.mkdir()
@@ -107,8 +135,8 @@ class CheckLimits:
                    f"--fsize={limits.file_mb * 1024 * 1024}", f"--nofile={limits.open_files}"]
         if "memory" not in self.contained:
             rlimits.append(f"--as={limits.memory_mb * 2 * 1024 * 1024}")  # address space runs ahead of memory
-        if "processes" not in self.contained and os.geteuid() != 0:
-            rlimits.append(f"--nproc={limits.processes * 4}")  # counts all of the user's processes
+        if "processes" not in self.contained and os.geteuid() != 0:  # it counts all of the user's processes
+            rlimits.append(f"--nproc={processes_of(os.geteuid()) + limits.processes}")
         join = [f'echo $$ > "{group}/cgroup.procs"' for group in self.groups]
         shell = ["sh", "-c", " && ".join([*join, 'exec "$@"']), "sh"] if join else []
         prlimit = ["prlimit", *rlimits, "--"] if shutil.which("prlimit") else []  # util-linux, as unshare

@@ -112,7 +112,7 @@ class Sandbox:
     @property
     def confined(self) -> bool:
         """The student's programs see a file system of their own (bubblewrap)."""
-        return fsview.available()
+        return fsview.available(self.network)
 
     def _confined(self, argv: list[str]) -> list[str]:
         """argv in the student's own view of the file system, where bubblewrap can give one:
