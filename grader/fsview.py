@@ -54,17 +54,22 @@ def available(network) -> bool:
     return _works[network.isolation]
 
 
-def wrap(argv: list[str], workdir: Path, hidden: list[Path], visible: list[Path]) -> list[str]:
-    """argv inside a view where everything is read-only, `hidden` folders are empty, `visible`
-    ones (inside hidden ones) are there read-only again, and `workdir` is writable."""
-    view = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    for folder in hidden:
-        if folder.is_dir() and folder != Path("/"):
-            view += ["--tmpfs", str(folder)]
+SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")  # what any program needs
+
+
+def wrap(argv: list[str], workdir: Path, visible: list[Path]) -> list[str]:
+    """argv in a view that holds only the system's programs and libraries, the `visible`
+    folders (the Python it runs on, the spy), all read-only, and `workdir`, writable. Nothing
+    else is there: not the grader's project, nor another copy of it, nor any home or course
+    folder on the machine."""
+    view = ["bwrap"]
+    for folder in SYSTEM:
+        view += ["--ro-bind-try", folder, folder]
     for folder in visible:
         if folder.exists():
             view += ["--ro-bind", str(folder), str(folder)]
-    view += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir),
+    view += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+             "--bind", str(workdir), str(workdir), "--chdir", str(workdir),
              "--unshare-pid", "--die-with-parent", "--"]
     return [*view, *argv]
 

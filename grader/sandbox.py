@@ -116,14 +116,12 @@ class Sandbox:
 
     def _confined(self, argv: list[str]) -> list[str]:
         """argv in the student's own view of the file system, where bubblewrap can give one:
-        the grader's project (exercises, references, tests), the grader user's home and the
-        folder of the submissions are hidden; the Python it runs on and the spy stay."""
+        the system, the Python it runs on and the spy, read-only, and its directory."""
         if not self.confined:
             return argv
-        hidden = [self.exercise.path.resolve().parent.parent, Path.home(), self.submission.folder.resolve().parent]
         python = Path(argv[0])
         visible = [Path(sys.base_prefix), python.parent.parent, python.resolve().parent.parent, SPY_DIR]
-        return fsview.wrap(argv, self.workdir, hidden, visible)
+        return fsview.wrap(argv, self.workdir, visible)
 
     def _student_env(self) -> dict:
         return {
