@@ -65,12 +65,11 @@ def wrap(argv: list[str], workdir: Path, visible: list[Path]) -> list[str]:
     view = ["bwrap"]
     for folder in SYSTEM:
         view += ["--ro-bind-try", folder, folder]
+    view += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]  # before the binds: they may lie in /tmp
     for folder in visible:
         if folder.exists():
             view += ["--ro-bind", str(folder), str(folder)]
-    view += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-             "--bind", str(workdir), str(workdir), "--chdir", str(workdir),
-             "--unshare-pid", "--die-with-parent", "--"]
+    view += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir), "--unshare-pid", "--die-with-parent", "--"]
     return [*view, *argv]
 
 

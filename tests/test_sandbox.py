@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import textwrap
 import threading
 import uuid
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from grader import browser, net, spec
+from grader import browser, fsview, net, spec
 from grader.errors import CheckFailed
 from grader.probe import Probe
 from grader.process import Output, descendants
@@ -232,3 +233,18 @@ def test_a_browser_check_sees_the_picture_and_leaves_no_process_behind(tmp_path,
     sandbox.close()
     left = [(pid, Path(f"/proc/{pid}/stat").read_text()[:80]) for pid in descendants(os.getpid())]
     assert left == []  # not a renderer, not a crash handler, not a zombie
+
+
+@pytest.mark.skipif(not fsview.available(net.Loopback()), reason="no bubblewrap here")
+def test_the_file_system_view_keeps_what_a_program_needs_even_under_tmp(tmp_path):
+    """A checkout in /tmp (CI's clone may be there): its spy must stay visible; the rest of
+    /tmp, and the project's references, must not."""
+    needed, secret, workdir = tmp_path / "spy", tmp_path / "reference", tmp_path / "work"
+    for folder in (needed, secret, workdir):
+        folder.mkdir()
+    (needed / "ok.txt").write_text("ok")
+    (secret / "server.py").write_text("answer")
+    script = "import os; print(open('%s').read(), os.path.exists('%s'))" % (needed / "ok.txt", secret / "server.py")
+    argv = fsview.wrap([sys.executable, "-c", script], workdir, [needed, Path(sys.base_prefix), Path(sys.prefix)])
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+    assert done.stdout.split() == ["ok", "False"], done.stderr
