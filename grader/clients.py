@@ -168,7 +168,7 @@ class TcpClient:
             record.note = Message("note.ok")
         return self
 
-    def _send_segments(self, data: bytes, chunk: int, paced: bool) -> int:
+    def _send_segments(self, data: bytes, chunk: int, paced: bool) -> None:
         """Send `data` in segments of `chunk` bytes, each its own TCP segment (Nagle is off).
         `paced`: before each segment, wait until the server has read what came before and
         sleeps again, so every segment arrives alone however loaded the machine is. The bytes
@@ -178,10 +178,9 @@ class TcpClient:
         self.sent = 0
         for start in range(0, len(data), chunk):
             if paced and server is not None:  # a server that never sleeps is not waited for again
-                paced = server.wait_until(lambda: not server.running or server.idle(), 2.0, poll=PACE)
+                paced = server.settle(2.0, poll=PACE)
             self.sock.sendall(data[start:start + chunk])
             self.sent = start + len(data[start:start + chunk])
-        return self.sent
 
     def _fill(self, deadline: float) -> bool:
         """Read what arrives next into the buffer; False when nothing came in time or the
@@ -230,7 +229,7 @@ class TcpClient:
     def _silence(self, within: float) -> CheckFailed:
         server = server_of(self.probe, self.port_name)
         if self.closed_by_server and server is not None:  # closing because it is ending? let it finish
-            server.wait_until(lambda: not server.running or server.idle(), SETTLE, poll=POLL)
+            server.settle(SETTLE, poll=POLL)
             server.sync_events()
         if self.closed_by_server and (server is None or (server.running and not server.events_of("exception"))):
             return CheckFailed("closed_early", sent=self.last_sent)
@@ -262,7 +261,7 @@ class TcpClient:
         server = server_of(self.probe, self.port_name)
         with self.probe.sandbox.step("nothing_more", client=self.name) as record:
             if server is not None:
-                server.wait_until(lambda: not server.running or server.idle(), within, poll=PACE)
+                server.settle(within, poll=PACE)
             else:
                 self._fill(time.monotonic() + within)
             while self._fill(time.monotonic()):

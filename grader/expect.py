@@ -122,7 +122,7 @@ def explain(process: StudentProcess | None, kind: str, since: float = 0.0, exite
         return CheckFailed(kind, **params)
     params.setdefault("script", process.script.name)
     params.setdefault("role", process.role)
-    process.wait_until(lambda: not process.running or process.idle(), SETTLE, poll=POLL)
+    process.settle(SETTLE, poll=POLL)
     process.sync_events()
     exception = next((e for e in reversed(process.events_of("exception")) if e["t"] >= since), None)
     if exception is None and not process.running:

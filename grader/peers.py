@@ -204,7 +204,7 @@ class TcpPeer(Peer):
             for sock in connections:
                 sock.close()
 
-    def settle(self, enough, process, within: float) -> bytes:
+    def received_when(self, enough, process, within: float) -> bytes:
         """The stream received once `enough()` holds, or once the client has exited and all it
         sent has been read (or when time runs out)."""
         deadline = time.monotonic() + within
@@ -242,7 +242,7 @@ class TcpPeer(Peer):
         extra = [line.encode("utf-8") for line in allow_extra if line]
         process = self.probe.sandbox.processes.get(client)
         with self.probe.sandbox.step("received", expected=list(equals)) as record:
-            got = self.settle(lambda: len(self.received) >= len(wanted), process, within)
+            got = self.received_when(lambda: len(self.received) >= len(wanted), process, within)
             if not got:
                 raise explain(process, "not_sent", exited_kind="not_sent", within=within, expected=list(equals))
             rest = got[len(wanted):]
@@ -256,7 +256,7 @@ class TcpPeer(Peer):
         """The client sent exactly the bytes of the file `name`, then closed its connection."""
         process = self.probe.sandbox.processes.get(client)
         with self.probe.sandbox.step("received_file", file=name, size=len(data)) as record:
-            got = self.settle(lambda: self.connections_seen and self.open_connections == 0, process, within)
+            got = self.received_when(lambda: self.connections_seen and self.open_connections == 0, process, within)
             if not got:
                 raise explain(process, "not_sent", exited_kind="not_sent", within=within, expected=[name])
             if got != data:
@@ -273,7 +273,7 @@ class TcpPeer(Peer):
         wanted = text_lines("\n".join(equals))
         process = self.probe.sandbox.processes.get(client)
         with self.probe.sandbox.step("received_lines", expected=list(equals)) as record:
-            got = self.settle(lambda: lines_of(bytes(self.received)) == wanted, process, within)
+            got = self.received_when(lambda: lines_of(bytes(self.received)) == wanted, process, within)
             if not got:
                 raise explain(process, "not_sent", exited_kind="not_sent", within=within, expected=list(equals))
             lines = lines_of(got)

@@ -114,7 +114,7 @@ class Probe:
                 record.note = Message("note.ok")
                 return
             if files.spinning(process):
-                raise CheckFailed("spins_on_eof", path=path, size=len(got or b""), expected_size=len("\n".join(equals)))
+                raise CheckFailed("spins_on_eof", path=path, size=len(got or b""), expected_size=len("\n".join(equals).encode()))
             still_reading = waiting and process is not None and process.running
             if kind == "records_missing" and still_reading:
                 kind = "ignores_marker"
@@ -261,7 +261,7 @@ class Student:
         """Still running, without an uncaught exception, and settled: waiting, not spinning."""
         process = self.process
         with self.sandbox.step("alive", script=process.script.name) as record:
-            settled = process.wait_until(lambda: not process.running or process.idle(), within, poll=POLL)
+            settled = process.settle(within, poll=POLL)
             process.sync_events()
             if not process.running or process.events_of("exception"):
                 raise explain(process, "exited", since=0.0)

@@ -239,6 +239,11 @@ class StudentProcess:
                 self.changed.wait(min(remaining, poll) if poll else remaining)
             return True
 
+    def settle(self, timeout: float, poll: float) -> bool:
+        """Wait until the program has ended or sleeps (waits for input or the network), which
+        is when what it did so far can be judged; False if it is still busy after `timeout`."""
+        return self.wait_until(lambda: not self.running or self.idle(), timeout, poll=poll)
+
     def wait_exit(self, timeout: float) -> bool:
         return self.wait_until(lambda: self.returncode is not None, timeout)
 
