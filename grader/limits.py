@@ -123,7 +123,10 @@ class CheckLimits:
 
     def describe(self) -> Message:
         """The level in force, for the report."""
-        key = "limits.cgroup" if self.contained == {"processes", "memory"} else "limits.rlimit"
+        if self.contained == {"processes", "memory"}:
+            key = "limits.cgroup"
+        else:  # RLIMIT_NPROC binds a user who is not root (see wrap())
+            key = "limits.rlimit" if os.geteuid() == 0 else "limits.rlimit_user"
         return Message(key, {"cpu": self.limits.cpu_seconds, "memory": self.limits.memory_mb,
                              "file": self.limits.file_mb, "processes": self.limits.processes})
 

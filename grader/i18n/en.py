@@ -111,6 +111,7 @@ MESSAGES = {
     "fail.head_after_body": "the response starts with {offset} other bytes ({got}); its status line comes only after them",
     "limits.cgroup": "limits: {processes} processes and {memory} MB of memory for the check, {cpu} s of CPU and {file} MB per file for each process",
     "limits.rlimit": "limits: {cpu} s of CPU, {file} MB per file and an address space of twice {memory} MB for each process (no control group here: processes are not counted)",
+    "limits.rlimit_user": "limits: {cpu} s of CPU, {file} MB per file and an address space of twice {memory} MB for each process, {processes} more processes for the user (no control group here)",
     "limit.cpu": "the CPU time limit ({seconds} s)",
     "limit.memory": "the memory limit ({mb} MB)",
     "fail.stopped_by_limit": "{script} was stopped by {limit}",

@@ -108,6 +108,7 @@ MESSAGES = {
     "fail.head_after_body": "响应先发了 {offset} 个别的字节（{got}），状态行在它们后面才出现",
     "limits.cgroup": "限制：整个检查最多 {processes} 个进程、{memory} MB 内存；每个进程 {cpu} 秒 CPU 时间、每个文件 {file} MB",
     "limits.rlimit": "限制：每个进程 {cpu} 秒 CPU 时间、每个文件 {file} MB、地址空间为 {memory} MB 的两倍（这里没有控制组：不统计进程数）",
+    "limits.rlimit_user": "限制：每个进程 {cpu} 秒 CPU 时间、每个文件 {file} MB、地址空间为 {memory} MB 的两倍；该用户最多再开 {processes} 个进程（这里没有控制组）",
     "limit.cpu": "CPU 时间限制（{seconds} 秒）",
     "limit.memory": "内存限制（{mb} MB）",
     "fail.stopped_by_limit": "{script} 因为触及{limit}被停止了",
