@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine:
-#   make grade EX=udp_echo [SUB=path/to/folder] [CHECK=check-id] [GRADE_LANG=zh|en]
+#   make grade EX=udp_echo [SUB=path/to/folder] [CHECK=check-id] [GRADE_LANG=zh|en] [STRICT=1]
 #   make test
 PYTHON ?= python3
 VENV := .venv
@@ -7,6 +7,7 @@ PY := $(VENV)/bin/python
 EX ?= udp_echo
 SUB ?= $(if $(wildcard samples/$(EX)),samples/$(EX),reference/$(EX))
 CHECK ?=
+STRICT ?=
 GRADE_LANG ?=
 N ?= 50
 JOBS ?= 8
@@ -19,7 +20,7 @@ $(VENV)/.ready: pyproject.toml
 	touch $@
 
 grade: $(VENV)/.ready
-	@NETGRADER_VIA_MAKE=1 $(PY) -m grader grade $(EX) $(SUB) $(if $(CHECK),--check $(CHECK)) $(if $(GRADE_LANG),--lang $(GRADE_LANG))
+	@NETGRADER_VIA_MAKE=1 $(PY) -m grader grade $(EX) $(SUB) $(if $(CHECK),--check $(CHECK)) $(if $(GRADE_LANG),--lang $(GRADE_LANG)) $(if $(STRICT),--strict)
 
 list: $(VENV)/.ready
 	@$(PY) -m grader list

@@ -1,7 +1,8 @@
 """`grader grade|list|validate`: a thin shell over grader.engine and grader.report.
 
-Exit status: 0 every check passed, 1 a check failed, 2 a usage, exercise or submission
-error (printed as one clear message, never a traceback).
+Exit status: 0 every required check passed (a failed advisory check is a warning), 1 a
+required check failed (with --strict, any check), 2 a usage, exercise or submission error
+(printed as one clear message, never a traceback).
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def cmd_grade(args) -> int:
         raise SubmissionError(
             f"{args.submission} holds no .py files; expected {', '.join(exercise.files.values())}"
         )
-    grade = engine.grade(exercise, args.submission, overrides, args.check, args.isolation)
+    grade = engine.grade(exercise, args.submission, overrides, args.check, args.isolation, args.strict)
     lang = args.lang or default_lang()
     sys.stdout.write(terminal.render_grade(grade, lang, rerun_command(args)))
     if args.json:
@@ -114,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     grade.add_argument("--lang", choices=["zh", "en"], help="language of the report (default: from the locale)")
     grade.add_argument("--file", action="append", default=[], metavar="ROLE=PATH", help="use PATH for ROLE, e.g. server=my_server.py")
+    grade.add_argument("--strict", action="store_true", help="treat every advisory check as required")
     grade.add_argument("--isolation", choices=["auto", "netns", "loopback"], help="network isolation (default: auto)")
     grade.set_defaults(run=cmd_grade)
     listing = sub.add_parser("list", help="list the exercises")

@@ -32,7 +32,9 @@ def grade(
     overrides: dict[str, str] | None = None,
     checks: list[str] | None = None,
     isolation: str | None = None,
+    strict: bool = False,
 ) -> GradeResult:
+    """`strict`: every advisory check counts as required."""
     from .plugin import GRADING
 
     yaml_ids = [check.id for check in exercise.checks]
@@ -57,6 +59,8 @@ def grade(
         args += ["--check", check]
     if isolation:
         args += ["--isolation", isolation]
+    if strict:
+        args.append("--all-required")
     sink = _Sink()
     code = pytest.main(args, plugins=[sink])
     results = sink.config.stash[GRADING].results if sink.config else {}

@@ -5,6 +5,8 @@ probe API (grader/probe.py)."""
 from __future__ import annotations
 
 import re
+import unicodedata
+from difflib import SequenceMatcher
 
 from .errors import CheckFailed
 from .process import StudentProcess
@@ -82,28 +84,90 @@ def lines_mismatch(wanted: list[str], got: list[str], marker: str | None, writte
     return "wrong_records"
 
 
-class Expect:
-    """What a text must be: equal to, containing, or matching a pattern."""
+# Full-width punctuation NFKC leaves alone, read as its half-width twin.
+_WIDE = str.maketrans({"。": ".", "、": ",", "“": '"', "”": '"', "‘": "'", "’": "'", "【": "[", "】": "]",
+                       "《": "<", "》": ">", "～": "~", "—": "-", "…": "..."})
+_NUMERALS = str.maketrans({"零": "0", "〇": "0", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4",
+                           "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"})
+CLOSE_RATIO = 0.85  # difflib's ratio from which an answer is a slip of the pen, not another answer
+CLOSE_MIN = 4  # shorter answers must match (a question echoed back must not pass as a variant)
 
-    def __init__(self, equals: str | None = None, contains=None, matches: str | None = None):
+
+def as_read(text: str) -> str:
+    """A text as a teacher reads it: whitespace (spaces, tabs, newlines, at the end or inside)
+    and the width of punctuation and letters (，and , ；and ; ＡＢ and AB) do not matter."""
+    return "".join(unicodedata.normalize("NFKC", text).translate(_WIDE).split())
+
+
+def _gist(text: str) -> str:
+    """What is left to compare of a close variant: no punctuation, no case, numerals as digits."""
+    return "".join(ch for ch in as_read(text).casefold().translate(_NUMERALS)
+                   if not unicodedata.category(ch).startswith(("P", "S")))
+
+
+def close_variant(got: str, wanted: str) -> bool:
+    """`got` says `wanted` with a slip a teacher accepts with a remark: punctuation left out,
+    another case, 2 for 两, a character missing or changed in a long enough answer."""
+    mine, theirs = _gist(got), _gist(wanted)
+    if not mine:
+        return False
+    return mine == theirs or (len(theirs) >= CLOSE_MIN and SequenceMatcher(None, mine, theirs).ratio() >= CLOSE_RATIO)
+
+
+class Expect:
+    """What a text must be: equal to (byte for byte: an echo), saying (as a teacher reads it:
+    see as_read; a close variant passes with a warning), containing (as read), meaning (one of
+    several phrasings, where the handout gives no wording), or matching a pattern."""
+
+    def __init__(self, equals: str | None = None, contains=None, matches: str | None = None,
+                 says: str | None = None, means=None):
         self.equals = equals
         self.contains = [contains] if isinstance(contains, str) else list(contains or [])
         self.matches = matches
+        self.says = says
+        self.means = [means] if isinstance(means, str) else list(means or [])
 
     def test(self, text: str | None) -> bool:
         if text is None:
             return False
         if self.equals is not None and text != self.equals:
             return False
-        if not all(part in text for part in self.contains):
+        if self.says is not None and as_read(text) != as_read(self.says):
+            return False
+        if not all(as_read(part) in as_read(text) for part in self.contains):
+            return False
+        if self.means and not any(as_read(phrase).casefold() in as_read(text).casefold() for phrase in self.means):
             return False
         return self.matches is None or re.search(self.matches, text) is not None
+
+    def close(self, text: str | None) -> bool:
+        """Not what was expected, but a close variant of what the step `says`."""
+        return self.says is not None and text is not None and close_variant(text, self.says)
+
+    def said_more(self, text: str | None) -> bool:
+        """The expected answer, then more that is not whitespace."""
+        if text is None:
+            return False
+        if self.equals is not None:
+            return len(text) > len(self.equals) and text.startswith(self.equals)
+        wanted = as_read(self.says) if self.says is not None else None
+        return bool(wanted) and len(as_read(text)) > len(wanted) and as_read(text).startswith(wanted)
+
+    @property
+    def size(self) -> int | None:
+        """How many bytes the expected answer takes: enough to stop waiting for more."""
+        text = self.equals if self.equals is not None else self.says
+        return len(text.encode("utf-8")) if text is not None else None
 
     def params(self) -> dict:
         if self.equals is not None:
             how, value = "equals", self.equals
+        elif self.says is not None:
+            how, value = "says", self.says
         elif self.contains:
             how, value = "contains", " + ".join(self.contains)
+        elif self.means:
+            how, value = "means", " / ".join(self.means[:4])
         elif self.matches is not None:
             how, value = "matches", self.matches
         else:

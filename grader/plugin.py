@@ -39,10 +39,11 @@ def pytest_addoption(parser):
     group.addoption("--file", action="append", default=[], metavar="ROLE=PATH", help="map a role to a file")
     group.addoption("--isolation", default=None, help="auto, netns or loopback (default: $NETGRADER_ISOLATION or auto)")
     group.addoption("--check", action="append", default=[], metavar="ID", help="run only this check (repeatable)")
+    group.addoption("--all-required", action="store_true", help="treat every advisory check as required")
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "check(id, title, points, needs, help, hidden): a teacher's Python check")
+    config.addinivalue_line("markers", "check(id, title, points, needs, help, hidden, level): a teacher's Python check")
     config.stash[GRADING] = Grading(config)
 
 
@@ -60,6 +61,7 @@ class Grading:
         self.results: dict[str, GradeResult] = {}
         self.submissions: dict[str, Submission] = {}
         self.isolation = config.getoption("isolation")
+        self.strict = config.getoption("all_required")
 
     def open(self, exercise: spec.Exercise) -> Submission:
         if exercise.id not in self.submissions:
@@ -136,6 +138,7 @@ def check_of(item) -> spec.Check:
         needs=(needs,) if isinstance(needs, str) else tuple(needs),
         hidden=meta.get("hidden", False),
         help=spec.Text(**help_text) if help_text else None,
+        level=meta.get("level", "required"),
     )
 
 
@@ -200,7 +203,7 @@ def pytest_runtest_setup(item):
     if reason is None and any(step.kind == "browser" for step in check.steps) and browser.find_chromium() is None:
         reason = Message("skip.no_browser")
     if reason is not None:
-        result = _result(check, exercise, SKIPPED)
+        result = _result(check, exercise, SKIPPED, strict=grading.strict)
         result.skip_reason = reason
         grading.add(exercise, result, None)
         pytest.skip(reason.key)
@@ -216,7 +219,7 @@ def pytest_runtest_makereport(item, call):
     exercise = exercise_of(item)
     probe = item.stash.get(PROBE, None)
     try:
-        result = _result(check_of(item), exercise, PASSED, probe, call.excinfo, call.duration)
+        result = _result(check_of(item), exercise, PASSED, probe, call.excinfo, call.duration, grading.strict)
     finally:
         close = item.stash.get(CLOSE, None)
         if close is not None:
@@ -230,7 +233,7 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = "\n".join(render_check(default_lang(), result, rerun))
 
 
-def _result(check, exercise, status, probe=None, excinfo=None, duration=0.0) -> CheckResult:
+def _result(check, exercise, status, probe=None, excinfo=None, duration=0.0, strict=False) -> CheckResult:
     result = CheckResult(
         id=check.id,
         title=check.title,
@@ -241,6 +244,7 @@ def _result(check, exercise, status, probe=None, excinfo=None, duration=0.0) -> 
         help=check.help,
         hidden=check.hidden,
         duration=duration,
+        advisory=check.advisory and not strict,
     )
     if probe is not None:
         probe.finish()

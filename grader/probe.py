@@ -290,8 +290,9 @@ class Student:
                 raise explain(self.process, "wrong_exit_status", exited_kind="wrong_exit_status", expected=code)
             record.note = Message("note.exited", {"status": self.process.returncode})
 
-    def expect_stdout(self, contains=None, matches: str | None = None, within: float = 3.0) -> None:
-        expect = Expect(contains=contains, matches=matches)
+    def expect_stdout(self, contains=None, matches: str | None = None, means=None, within: float = 3.0) -> None:
+        """The program prints, as a teacher reads it (see Expect), what `contains` names."""
+        expect = Expect(contains=contains, matches=matches, means=means)
         process = self.process
         with self.sandbox.step("stdout", script=process.script.name, **expect.params()) as record:
             def seen():

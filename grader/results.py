@@ -71,6 +71,12 @@ class CheckResult:
     help: Text | None = None
     hidden: bool = False
     duration: float = 0.0
+    advisory: bool = False  # the handout does not ask for it: a failure warns instead of failing the grade
+
+    @property
+    def warned(self) -> bool:
+        """An advisory check that failed: shown with its cause and hint, costs its points."""
+        return self.advisory and self.status == FAILED
 
 
 @dataclass
@@ -92,9 +98,22 @@ class GradeResult:
 
     @property
     def passed(self) -> bool:
-        """No check failed. A check skipped because another failed comes with that failure; one
-        skipped because the machine lacks a tool (a browser) is not the student's fault."""
-        return all(c.status in (PASSED, SKIPPED) for c in self.checks)
+        """No required check failed. A check skipped because another failed comes with that
+        failure; one skipped because the machine lacks a tool (a browser) is not the student's
+        fault; an advisory check that failed is a warning."""
+        return all(c.status in (PASSED, SKIPPED) or c.warned for c in self.checks)
+
+    @property
+    def warnings(self) -> list[Message]:
+        """The remarks on checks (another port, HTTP/1.0...), each once."""
+        found: list[Message] = []
+        for check in self.checks:
+            found += [w for w in check.warnings if w not in found]
+        return found
+
+    @property
+    def warning_count(self) -> int:
+        return len(self.warnings) + sum(c.warned for c in self.checks)
 
 
 def printable(text: str, keep: str = "") -> str:

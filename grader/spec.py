@@ -119,13 +119,15 @@ STEP_KINDS: dict[str, StepKind] = {
     "reply": StepKind(
         args={
             "from": Arg((str,), default="a"),
-            "equals": Arg((str,)),
+            "equals": Arg((str,)),  # byte for byte: an echo
+            "says": Arg((str,)),  # as a teacher reads it: whitespace and punctuation width do not matter
             "contains": Arg(_TEXTS),
+            "means": Arg(_TEXTS),  # any one of these phrasings, where the handout gives no wording
             "matches": Arg((str,)),
             "repeat": Arg((int,), default=1),
             "within": Arg(_NUM, default=2.0),
         },
-        one_of=("equals", "contains", "matches"),
+        one_of=("equals", "says", "contains", "means", "matches"),
         timeout_arg="within",
     ),
     "alive": StepKind(shorthand="student", args={"student": Arg((str,), True, refers_to="role")}),
@@ -147,10 +149,11 @@ STEP_KINDS: dict[str, StepKind] = {
         args={
             "student": Arg((str,), True, refers_to="role"),
             "contains": Arg(_TEXTS),
+            "means": Arg(_TEXTS),
             "matches": Arg((str,)),
             "within": Arg(_NUM, default=3.0),
         },
-        one_of=("contains", "matches"),
+        one_of=("contains", "means", "matches"),
         timeout_arg="within",
     ),
     "exit": StepKind(
@@ -270,6 +273,14 @@ class Check:
     needs: tuple[str, ...] = ()
     hidden: bool = False
     help: Text | None = None
+    level: str = "required"  # or "advisory": a failure warns, costs the points, fails only under --strict
+
+    @property
+    def advisory(self) -> bool:
+        return self.level == "advisory"
+
+
+LEVELS = ("required", "advisory")
 
 
 @dataclass(frozen=True)
@@ -428,7 +439,7 @@ def _exercise(data, path: Path, where: _Where) -> Exercise:
         raise where.error(where.line_of(data, "checks"), "checks must be a non-empty list")
     checks: list[Check] = []
     for raw in data["checks"]:
-        checks.append(_check(raw, where, files, ports, [c.id for c in checks]))
+        checks.append(_check(raw, where, files, ports, {c.id: c.level for c in checks}))
     return Exercise(
         id=ex_id,
         path=path,
@@ -442,23 +453,30 @@ def _exercise(data, path: Path, where: _Where) -> Exercise:
     )
 
 
-def _check(raw, where, files, ports, earlier: list[str]) -> Check:
-    allowed = ("id", "title", "points", "needs", "hidden", "help", "steps")
+def _check(raw, where, files, ports, earlier_levels: dict[str, str]) -> Check:
+    allowed = ("id", "title", "level", "points", "needs", "hidden", "help", "steps")
     _expect_keys(where, raw, allowed, ("id", "title", "steps"), "a check")
     line = where.line_of(raw)
     check_id = raw["id"]
     if not isinstance(check_id, str) or not ID_PATTERN.match(check_id):
         raise where.error(line, f"check id {check_id!r} must be lowercase letters, digits, - or _")
-    if check_id in earlier:
+    if check_id in earlier_levels:
         raise where.error(line, f"check id {check_id!r} is used twice")
     needs = raw.get("needs") or ()
     needs = (needs,) if isinstance(needs, str) else tuple(needs)
     for need in needs:
-        if need not in earlier:
+        if need not in earlier_levels:
             raise where.error(
                 where.line_of(raw, "needs"),
                 f"check {check_id!r} needs {need!r}, which is not a check defined above it",
             )
+    level = raw.get("level", "required")
+    if level not in LEVELS:
+        raise where.error(where.line_of(raw, "level"), f"level must be required or advisory, not {level!r}")
+    for need in needs:
+        if level == "required" and earlier_levels.get(need) == "advisory":
+            raise where.error(where.line_of(raw, "needs"), f"required check {check_id!r} needs {need!r}, which is "
+                              "advisory: its failure would skip a required check without failing the grade")
     points = raw.get("points", 1)
     if not isinstance(points, int) or points < 0:
         raise where.error(where.line_of(raw, "points"), "points must be a whole number, 0 or more")
@@ -474,6 +492,7 @@ def _check(raw, where, files, ports, earlier: list[str]) -> Check:
         needs=needs,
         hidden=bool(raw.get("hidden", False)),
         help=_text(where, raw, "help", raw) if "help" in raw else None,
+        level=level,
     )
 
 

@@ -104,7 +104,7 @@ def browser(probe: Probe, args):
 
 def reply(probe: Probe, args):
     client = probe.existing_client(args["from"])
-    expected = {key: args[key] for key in ("equals", "contains", "matches") if key in args}
+    expected = {key: args[key] for key in ("equals", "says", "contains", "means", "matches") if key in args}
     if "equals" in expected and args["repeat"] > 1:
         expected["equals"] = expected["equals"] * args["repeat"]
     client.expect_reply(**expected, within=args["within"])
@@ -124,7 +124,8 @@ def type_(probe: Probe, args):
 
 
 def stdout(probe: Probe, args):
-    probe.student(args["student"]).expect_stdout(contains=args.get("contains"), matches=args.get("matches"),
+    probe.student(args["student"]).expect_stdout(contains=args.get("contains"), means=args.get("means"),
+                                                 matches=args.get("matches"),
                                                  within=args["within"])
 
 

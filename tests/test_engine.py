@@ -39,15 +39,15 @@ checks:
 """
 
 
-def grade(tmp_path, server_code: str):
+def grade(tmp_path, server_code: str, exercise: str = EXERCISE, *options: str):
     (tmp_path / "exercises").mkdir(exist_ok=True)
     spec_path = tmp_path / "exercises" / "demo.yaml"
-    spec_path.write_text(EXERCISE, encoding="utf-8")
+    spec_path.write_text(exercise, encoding="utf-8")
     folder = tmp_path / "sub"
     folder.mkdir(exist_ok=True)
     (folder / "server.py").write_text(textwrap.dedent(server_code), encoding="utf-8")
     out = tmp_path / "out.json"
-    done = run_grader("grade", str(spec_path), str(folder), "--lang", "en", "--json", str(out))
+    done = run_grader("grade", str(spec_path), str(folder), "--lang", "en", "--json", str(out), *options)
     return done, json.loads(out.read_text(encoding="utf-8"))
 
 
@@ -83,7 +83,32 @@ def test_points_add_up_when_everything_passes(tmp_path):
     """)
     assert done.returncode == 0, done.stdout
     assert report["score"] == report["max_score"] == 4
-    assert "4/4 points — 3 passed, 0 failed, 0 skipped" in done.stdout
+    assert done.stdout.endswith("4/4 points — 3 passed, 0 warned, 0 failed, 0 skipped\npassed\n")
+
+
+def test_an_advisory_check_warns_and_strict_makes_it_fail(tmp_path):
+    advisory = EXERCISE.replace("    needs: listens\n", "    needs: listens\n    level: advisory\n")
+    upper = """
+        from socket import *
+        s = socket(AF_INET, SOCK_DGRAM)
+        s.bind(('', 8888))
+        while True:
+            data, addr = s.recvfrom(100)
+            s.sendto(data.upper(), addr)
+    """
+    done, report = grade(tmp_path, upper, advisory)
+    assert done.returncode == 0, done.stdout
+    echoes = report["checks"][1]
+    assert (echoes["status"], echoes["kind"], echoes["level"], echoes["warned"]) == ("failed", "wrong_reply", "advisory", True)
+    assert report["passed"] and report["score"] == 3 and report["warning_count"] == 1
+    assert "⚠ echoes  echoes" in done.stdout and "[advisory: the handout does not ask for this" in done.stdout
+    assert 'expected a reply that equals hi, got "HI"' in done.stdout  # the cause and the hint are kept
+    assert done.stdout.endswith("3/4 points — 2 passed, 1 warned, 0 failed, 0 skipped\npassed with 1 warning\n")
+
+    done, report = grade(tmp_path, upper, advisory, "--strict")
+    assert done.returncode == 1, done.stdout
+    assert (report["checks"][1]["level"], report["checks"][1]["warned"]) == ("required", False)
+    assert done.stdout.endswith("failed: 1 of the required checks did not pass\n")
 
 
 def test_a_browser_check_is_skipped_with_the_reason_where_there_is_no_chromium(tmp_path):

@@ -49,6 +49,7 @@ def test_a_good_exercise_loads_with_defaults(tmp_path):
     assert check.steps[0].args == {"student": "server", "stdin": (), "eof": False}
     assert check.steps[1].timeout == 3.0
     assert exercise.ports["echo"].port == 8888
+    assert check.level == "required" and not check.advisory
 
 
 @pytest.mark.parametrize(
@@ -73,11 +74,18 @@ def test_a_good_exercise_loads_with_defaults(tmp_path):
         ("      - listening: {port: echo, within: 3}", "      - upload: {port: echo, size: 10}", 12,
          "step 'upload' needs a tcp port"),
         ("      - listening: {port: echo, within: 3}", "      - upload: {port: echo}", 12, "needs 'file' (a fixture) or 'size'"),
+        ("    steps:", "    level: optional\n    steps:", 10, "level must be required or advisory, not 'optional'"),
+        ("      - listening: {port: echo, within: 3}", "      - listening: {port: echo, within: 3}\n"
+         "  - id: later\n    title: {zh: 后, en: later}\n    needs: server-listens\n    steps: [start: server]",
+         16, "required check 'later' needs 'server-listens', which is advisory"),
     ],
 )
 def test_errors_name_the_line_and_what_was_expected(tmp_path, old, new, line, words):
     assert old in GOOD
-    message = error_of(tmp_path, GOOD.replace(old, new))
+    text = GOOD.replace(old, new)
+    if "which is advisory" in words:
+        text = text.replace("    title: {zh: 监听, en: listens}", "    title: {zh: 监听, en: listens}\n    level: advisory")
+    message = error_of(tmp_path, text)
     path = tmp_path / "exercises" / "demo.yaml"
     assert message.startswith(f"{path}:{line}: "), message
     assert words in message

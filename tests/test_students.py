@@ -8,7 +8,9 @@ taken from reference/<exercise>/ (unless expect.yaml says `missing: [role]`).
 expect.yaml:
     bug: what is wrong, in a sentence (modelled on real student code)
     fails: {check-id: failure-kind, ...}     every other check must pass or be skipped;
-                                             {} for a program that passes with warnings
+                                             {} for a program that passes with warnings;
+                                             a failed advisory check only warns (exit 0),
+                                             and fails under --strict
     warnings: [warn.other_port, ...]         optional: warning keys the report must carry
     missing: [client]                        optional: roles left out on purpose
 """
@@ -47,12 +49,16 @@ def assemble(folder: Path, tmp: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def graded(tmp_path_factory):
-    """Grade the references and all broken submissions at once, a few at a time."""
+def graded(request, tmp_path_factory):
+    """Grade the references and the broken submissions at once, a few at a time: those of the
+    exercises whose tests were selected (`pytest tests/test_students.py -k qa_bot` grades one)."""
+    selected = {exercise_of(item.callspec.params) for item in request.session.items
+                if item.path == Path(__file__) and hasattr(item, "callspec")}
     tmp = tmp_path_factory.mktemp("graded")
-    jobs = {("reference", ex): (ex, ROOT / "reference" / ex) for ex in EXERCISES}
+    jobs = {("reference", ex): (ex, ROOT / "reference" / ex) for ex in EXERCISES if ex in selected}
     for folder in BROKEN:
-        jobs[(folder.parent.name, folder.name)] = (folder.parent.name, assemble(folder, tmp))
+        if folder.parent.name in selected:
+            jobs[(folder.parent.name, folder.name)] = (folder.parent.name, assemble(folder, tmp))
 
     def run(item):
         key, (exercise, path) = item
@@ -96,7 +102,42 @@ def test_broken_submission_fails_as_expected(graded, folder):
     for key in expect.get("warnings") or ():
         assert any(key_matches(key, w) for w in warned), f"no warning {key}: {warned}\n{text}"
     judged = [check_id for check_id in expect["fails"] if not skipped_for_no_browser(statuses[check_id])]
-    assert code == (1 if judged else 0)
+    for check_id in judged:
+        assert statuses[check_id]["warned"] == (statuses[check_id]["level"] == "advisory"), text
+    required = [check_id for check_id in judged if statuses[check_id]["level"] == "required"]
+    assert code == (1 if required else 0)
+    assert report["passed"] == (not required)
+    if judged and not required:
+        assert text.rstrip().splitlines()[-1].startswith("passed with "), text
+
+
+def only_advisory_failures() -> list[Path]:
+    """Broken submissions that pass with warnings: every check they fail is advisory."""
+    found = []
+    for folder in BROKEN:
+        fails = yaml.safe_load((folder / "expect.yaml").read_text(encoding="utf-8"))["fails"]
+        levels = {check.id: check.level for check in spec.load(ROOT / "exercises" / f"{folder.parent.name}.yaml").checks}
+        if fails and all(levels.get(check_id) == "advisory" for check_id in fails):
+            found.append(folder)
+    return found
+
+
+@pytest.mark.parametrize("folder", only_advisory_failures(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_strict_turns_each_warning_into_a_failure(tmp_path, folder):
+    expect = yaml.safe_load((folder / "expect.yaml").read_text(encoding="utf-8"))
+    code, report, text = grade_json(folder.parent.name, assemble(folder, tmp_path), tmp_path, "--strict",
+                                    *(f"--check={check_id}" for check_id in expect["fails"]))
+    assert code == 1, text
+    checks = {check["id"]: check for check in report["checks"]}
+    assert all(check["level"] == "required" and not check["warned"] for check in checks.values())
+    for check_id, kind in expect["fails"].items():
+        assert checks[check_id]["status"] == "failed" and checks[check_id]["kind"] == kind, text
+    assert "failed: " in text.splitlines()[-1], text
+
+
+def exercise_of(params: dict) -> str:
+    """The exercise a parametrized test of this file is about."""
+    return params["exercise"] if "exercise" in params else params["folder"].parent.name
 
 
 def skipped_for_no_browser(check: dict) -> bool:

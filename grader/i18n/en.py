@@ -4,6 +4,8 @@ MESSAGES = {
     # steps, as the transcript lists them
     "how.equals": "equals",
     "how.contains": "contains",
+    "how.says": "says",
+    "how.means": "means, e.g.",
     "how.matches": "matches",
     "how.any": "is any text",
     "step.start": "start {script}",
@@ -219,6 +221,7 @@ MESSAGES = {
     "hint.exc.ConnectionRefusedError": "nothing was listening where the program connected: check the address and port",
     "hint.exc.OSError": "check the address and port the program binds or sends to",
     # warnings
+    "warn.close_text": "the answer {got} is close to the handout's {expected}, but not the same; passed anyway: copy the handout's wording",
     "warn.content_type_alias": "Content-Type {got} is not the registered name; browsers accept it, but the standard one is {expected}",
     "warn.http10": "the status line says {got}; the handout asks for HTTP/1.1 (browsers accept both)",
     "warn.bare_newlines": "the response's head ends its lines with '\\n' alone; HTTP asks for '\\r\\n' (browsers accept both)",
@@ -242,8 +245,12 @@ MESSAGES = {
     "report.output_cut": "[output cut: {bytes} bytes not kept]",
     "report.typed": "typed at {prompt}: {line}",
     "report.warning": "warning: {text}",
-    "report.total": "{points}/{max_points} points — {passed} passed, {failed} failed, {skipped} skipped",
-    "report.all_passed": "all checks passed",
+    "report.total": "{points}/{max_points} points — {passed} passed, {warned} warned, {failed} failed, {skipped} skipped",
+    "report.advisory": "[advisory: the handout does not ask for this; it costs its points but does not fail the grade]",
+    "report.verdict.passed": "passed",
+    "report.verdict.warning": "passed with 1 warning",
+    "report.verdict.warnings": "passed with {count} warnings",
+    "report.verdict.failed": "failed: {count} of the required checks did not pass",
     "report.grader_error": "grader error (please report it):",
     "notice.loopback": "network namespaces are unavailable ({reason}); checks share this machine's loopback",
 }

@@ -18,6 +18,8 @@ def to_dict(grade: GradeResult, lang: str) -> dict:
             "id": check.id,
             "title": check.title.pick(lang),
             "status": check.status,
+            "level": "advisory" if check.advisory else "required",
+            "warned": check.warned,
             "score": check.points,
             "max_score": check.max_points,
             "location": check.location,
@@ -67,6 +69,8 @@ def to_dict(grade: GradeResult, lang: str) -> dict:
         "score": grade.points,
         "max_score": grade.max_points,
         "passed": grade.passed,
+        "warning_count": grade.warning_count,  # the remarks below plus the checks marked "warned"
+        "warnings": [render(lang, w) for w in grade.warnings],
         "notices": [render(lang, n) for n in grade.notices],
         "checks": checks,
     }

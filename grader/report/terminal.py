@@ -14,6 +14,7 @@ from ..limits import LIMITS
 from ..results import ERROR, FAILED, PASSED, SKIPPED, CheckResult, GradeResult, Message, printable
 
 MARKS = {PASSED: "✓", FAILED: "✗", SKIPPED: "-", ERROR: "!"}
+WARNED = "⚠"  # an advisory check that failed
 STDERR_LINES = 8
 
 
@@ -136,7 +137,7 @@ def step_line(lang: str, number: int, step) -> str:
 
 
 def render_check(lang: str, check: CheckResult, rerun: str) -> list[str]:
-    mark = MARKS[check.status]
+    mark = WARNED if check.warned else MARKS[check.status]
     title = check.title.pick(lang)
     score = f"{check.points}/{check.max_points}"
     head = f"{mark} {check.id}  {title}"
@@ -146,6 +147,8 @@ def render_check(lang: str, check: CheckResult, rerun: str) -> list[str]:
     if check.status == PASSED:
         return [f"{head}  {score}"]
     lines = [f"{head}  ({check.location})  {score}"]
+    if check.warned:
+        lines.append("  " + tr(lang, "report.advisory"))
     if check.hidden:
         return lines
     failed_at = check.failure.step if check.failure else None
@@ -174,17 +177,27 @@ def render_grade(grade: GradeResult, lang: str, rerun: str) -> str:
     ]
     lines += [render(lang, notice) for notice in grade.notices]
     lines.append("")
-    warnings: list[Message] = []
     for check in grade.checks:
         lines += render_check(lang, check, rerun)
-        warnings += [w for w in check.warnings if w not in warnings]
-    if warnings:
+    if grade.warnings:
         lines.append("")
-        lines += [tr(lang, "report.warning", {"text": render(lang, w)}) for w in warnings]
-    counts = {status: sum(c.status == status for c in grade.checks) for status in MARKS}
+        lines += [tr(lang, "report.warning", {"text": render(lang, w)}) for w in grade.warnings]
+    counts = {status: sum(c.status == status and not c.warned for c in grade.checks) for status in MARKS}
     lines.append("")
-    lines.append(
-        tr(lang, "report.total", {"points": grade.points, "max_points": grade.max_points, "passed": counts[PASSED],
-                                  "failed": counts[FAILED] + counts[ERROR], "skipped": counts[SKIPPED]})
-    )
+    lines.append(tr(lang, "report.total", {
+        "points": grade.points, "max_points": grade.max_points, "passed": counts[PASSED],
+        "warned": sum(c.warned for c in grade.checks), "failed": counts[FAILED] + counts[ERROR],
+        "skipped": counts[SKIPPED]}))
+    lines.append(verdict(lang, grade))
     return "\n".join(lines) + "\n"
+
+
+def verdict(lang: str, grade: GradeResult) -> str:
+    """The last line: what the exit status says, in words."""
+    if not grade.passed:
+        failed = sum(c.status in (FAILED, ERROR) and not c.warned for c in grade.checks)
+        return tr(lang, "report.verdict.failed", {"count": failed})
+    if grade.warning_count:
+        key = "report.verdict.warning" if grade.warning_count == 1 else "report.verdict.warnings"
+        return tr(lang, key, {"count": grade.warning_count})
+    return tr(lang, "report.verdict.passed")
