@@ -177,7 +177,9 @@ class Probe:
         return peer
 
     def finish(self) -> None:
-        """Warn about every hard-coded destination a client used that the grader redirected."""
+        """Warn about what the grader fixed for the student: hard-coded destinations a client
+        used that it redirected, and files outside the working directory (recreate.py)."""
+        self._warn_recreated()
         for name, port in self.exercise.ports.items():
             if name not in self.sandbox.peers:
                 continue
@@ -192,6 +194,18 @@ class Probe:
                     if host not in LOCAL_HOSTS:
                         self.sandbox.warn("warn.client_address", script=process.script.name, address=host)
 
+
+    def _warn_recreated(self) -> None:
+        layout, workdir = self.sandbox.layout, self.sandbox.workdir
+        for process in self.sandbox.processes.values():
+            for event in process.events_of("open"):
+                path = event["path"]
+                if path in layout.files and not event["write"]:
+                    self.sandbox.warn("warn.stand_in", script=process.script.name, path=layout.shown[path],
+                                      fixture=layout.files[path].name)
+                elif event["write"] and not Path(path).is_relative_to(workdir):
+                    self.sandbox.warn("warn.wrote_outside", script=process.script.name,
+                                      path=self.sandbox.shown_path(path))
 
     def close(self) -> None:
         self.sandbox.close()

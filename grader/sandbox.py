@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import fsview, net
+from . import fsview, net, recreate
 from .errors import CheckFailed
 from .limits import CheckLimits
 from .process import SPY_DIR, StudentProcess, become_subreaper, kill_and_reap, marked_processes, student_python
@@ -51,11 +51,17 @@ class Sandbox:
                 target = self.workdir / fixture
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(exercise.fixture_dir / fixture, target)
-            self._initial_files = {p: p.stat().st_mtime_ns for p in self.workdir.rglob("*") if p.is_file()}
             self.network = net.open_network(isolation)
             self.limits = CheckLimits()
+            self.elsewhere = Path(f"{self.workdir}-elsewhere")  # the student's other folders (recreate.py)
+            self.layout = recreate.plan([p.read_text("utf-8", "replace") for p in self.workdir.rglob("*.py")],
+                                        self.workdir, {exercise.fixture_dir / f: p for f, p in exercise.stand_ins.items()},
+                                        exercise.outputs, outside=self.confined)
+            self._binds = recreate.lay_out(self.layout, self.workdir, self.elsewhere)
+            self._initial_files = {p: p.stat().st_mtime_ns for p in self._files()}
         except BaseException:
             shutil.rmtree(self.workdir, ignore_errors=True)
+            shutil.rmtree(self.elsewhere, ignore_errors=True)
             raise
         self._addresses_added = False
 
@@ -121,7 +127,7 @@ class Sandbox:
             return argv
         python = Path(argv[0])
         visible = [Path(sys.base_prefix), python.parent.parent, python.resolve().parent.parent, SPY_DIR]
-        return fsview.wrap(argv, self.workdir, visible)
+        return fsview.wrap(argv, self.workdir, visible, self._binds)
 
     def _student_env(self) -> dict:
         return {
@@ -150,11 +156,28 @@ class Sandbox:
                 if not (address.is_loopback or address.is_unspecified or address.is_multicast):
                     self.network.add_address(str(address))
 
+    def _files(self) -> list[Path]:
+        return [p for folder in (self.workdir, self.elsewhere) for p in folder.rglob("*")
+                if p.is_file() and "__pycache__" not in p.parts]
+
     def new_files(self) -> list[str]:
-        """Files the student's programs wrote or changed in their directory, newest first."""
-        changed = [p for p in self.workdir.rglob("*") if p.is_file() and self._initial_files.get(p) != p.stat().st_mtime_ns]
+        """Files the student's programs wrote or changed, newest first, named as the program
+        sees them: relative to its directory, or the recreated path elsewhere."""
+        changed = [p for p in self._files() if self._initial_files.get(p) != p.stat().st_mtime_ns]
         changed.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
-        return [str(p.relative_to(self.workdir)) for p in changed if "__pycache__" not in p.parts]
+        return [self.shown_path(self.seen_as(p)) for p in changed]
+
+    def seen_as(self, host_path: Path) -> str:
+        """Where the program sees a file of the sandbox."""
+        if host_path.is_relative_to(self.elsewhere):
+            return "/" + str(host_path.relative_to(self.elsewhere))
+        return str(host_path)
+
+    def shown_path(self, path: str) -> str:
+        """A path the program used, as the student would write it: relative to its directory
+        when it is there or next to it (../day11/x.jpeg), else absolute."""
+        relative = os.path.relpath(path, self.workdir)
+        return relative if not relative.startswith("../..") else path
 
     def marked(self, env: dict) -> dict:
         """`env` with this check's mark: whatever runs with it is found and killed at clean-up."""
@@ -183,6 +206,7 @@ class Sandbox:
         self.limits.close()
         self.network.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
+        shutil.rmtree(self.elsewhere, ignore_errors=True)
 
     def _members(self) -> set[int]:
         return set(self.network.member_pids()) | set(marked_processes(self.marker.encode())) | set(self.limits.members())

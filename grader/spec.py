@@ -293,11 +293,19 @@ class Exercise:
     ports: Mapping[str, Port]
     checks: tuple[Check, ...]
     fixtures: tuple[str, ...] = ()
+    # fixture -> the file names it stands in for when a program opens one that only existed on
+    # the student's computer (`/home/tarena/下载/reba.jpeg` gets image.jpg): see grader/recreate.py
+    stand_ins: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     python_checks: tuple[Path, ...] = field(default=())
 
     @property
     def fixture_dir(self) -> Path:
         return self.path.parent / self.id
+
+    @property
+    def outputs(self) -> set[str]:
+        """The files the checks expect a program to write (new.jpg, records.txt)."""
+        return {step.args["path"] for check in self.checks for step in check.steps if step.kind in ("saved", "file_lines")}
 
     def check(self, check_id: str) -> Check:
         for check in self.checks:
@@ -401,7 +409,7 @@ def _text(where, mapping, key, parent) -> Text:
 
 
 def _exercise(data, path: Path, where: _Where) -> Exercise:
-    allowed = ("id", "title", "handout", "files", "fixtures", "ports", "checks", "python_checks")
+    allowed = ("id", "title", "handout", "files", "fixtures", "stand_ins", "ports", "checks", "python_checks")
     _expect_keys(where, data, allowed, ("id", "title", "handout", "files", "checks"), "an exercise")
     ex_id = data["id"]
     if ex_id != path.stem:
@@ -428,6 +436,14 @@ def _exercise(data, path: Path, where: _Where) -> Exercise:
                 where.line_of(data, "fixtures"),
                 f"fixture {fixture!r} is missing: expected {path.parent / ex_id / fixture}",
             )
+    stand_ins = {}
+    for fixture, patterns in (data.get("stand_ins") or {}).items():
+        line = where.line_of(data["stand_ins"], fixture)
+        if fixture not in fixtures:
+            raise where.error(line, f"stand_ins: {fixture!r} is not one of the fixtures ({', '.join(fixtures) or 'none'})")
+        if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) for p in patterns):
+            raise where.error(line, f"stand_ins: {fixture!r} needs a list of file name patterns, e.g. ['*.jpg', '*.jpeg']")
+        stand_ins[fixture] = tuple(patterns)
     python_checks = []
     for name in data.get("python_checks") or ():
         file = path.parent / ex_id / name
@@ -449,6 +465,7 @@ def _exercise(data, path: Path, where: _Where) -> Exercise:
         ports=ports,
         checks=tuple(checks),
         fixtures=fixtures,
+        stand_ins=stand_ins,
         python_checks=tuple(python_checks),
     )
 

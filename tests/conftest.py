@@ -32,3 +32,14 @@ def grade_json(exercise: str, folder: Path, tmp: Path, *extra: str) -> tuple[int
     done = run_grader("grade", exercise, str(folder), "--json", str(out), "--lang", "en", *extra)
     assert done.returncode in (0, 1), f"grader exit {done.returncode}: {done.stderr}{done.stdout}"
     return done.returncode, json.loads(out.read_text(encoding="utf-8")), done.stdout
+
+
+def confined() -> bool:
+    """Whether the grader runs student programs under bubblewrap, in the network it will use."""
+    from grader import fsview, net
+
+    network = net.open_network()
+    try:
+        return fsview.available(network)
+    finally:
+        network.close()

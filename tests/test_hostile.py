@@ -12,20 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, run_grader
-from grader import fsview, net
+from conftest import ROOT, confined, run_grader
 from grader.limits import LIMITS, CheckLimits
 
 HOSTILE = sorted(p.parent for p in (ROOT / "tests" / "hostile").glob("*/expect.yaml"))
-
-
-def confined() -> bool:
-    """Whether the grader will run these programs under bubblewrap, in the network it will use."""
-    network = net.open_network()
-    try:
-        return fsview.available(network)
-    finally:
-        network.close()
 
 
 def check_processes() -> list[int]:

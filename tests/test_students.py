@@ -12,6 +12,9 @@ expect.yaml:
                                              a failed advisory check only warns (exit 0),
                                              and fails under --strict
     warnings: [warn.other_port, ...]         optional: warning keys the report must carry
+    says: {check-id: words, ...}             optional: words the check's failure message holds
+    needs_bubblewrap: true                   optional: it names paths of the student's computer,
+                                             which only bubblewrap's view can recreate
     missing: [client]                        optional: roles left out on purpose
 """
 
@@ -25,13 +28,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, STUDENTS, grade_json
+from conftest import ROOT, STUDENTS, confined, grade_json
 from grader import browser, spec
 
 EXERCISES = sorted(p.stem for p in (ROOT / "exercises").glob("*.yaml"))
 BROKEN = sorted(p.parent for p in STUDENTS.glob("*/*/expect.yaml"))
 PARALLEL = int(os.environ.get("NETGRADER_TEST_JOBS", "6"))
 NO_BROWSER = browser.find_chromium() is None
+CONFINED = confined()
 
 
 def assemble(folder: Path, tmp: Path) -> Path:
@@ -83,6 +87,8 @@ def test_reference_passes_every_check(graded, exercise):
 @pytest.mark.parametrize("folder", BROKEN, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_broken_submission_fails_as_expected(graded, folder):
     expect = yaml.safe_load((folder / "expect.yaml").read_text(encoding="utf-8"))
+    if expect.get("needs_bubblewrap") and not CONFINED:
+        pytest.skip("recreating a path of the student's computer needs bubblewrap")
     code, report, text = graded[(folder.parent.name, folder.name)]
     statuses = {c["id"]: c for c in report["checks"]}
     for check_id, kind in expect["fails"].items():
@@ -98,6 +104,8 @@ def test_broken_submission_fails_as_expected(graded, folder):
             assert check["status"] in ("passed", "skipped"), f"{check_id} unexpectedly {check['status']}\n{text}"
             if check["status"] == "skipped":
                 assert check["skip_reason"]
+    for check_id, words in (expect.get("says") or {}).items():
+        assert words in statuses[check_id]["message"], text
     warned = {w for c in report["checks"] for w in c["warnings"]}
     for key in expect.get("warnings") or ():
         assert any(key_matches(key, w) for w in warned), f"no warning {key}: {warned}\n{text}"

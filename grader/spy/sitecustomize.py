@@ -10,6 +10,7 @@ inherited pipe and the moment they happen, the events the grader waits for and e
     recv_after_eof    recv() is called again on a connection that already returned b'' (the
                       peer closed): the program spins instead of ending that connection
     input             the program now waits for a line on stdin
+    open              it opens a file of its own to read or write (not Python's modules)
     exception         an uncaught exception, with the student's line that raised it
 
 It also steers sockets so hard-coded environments still work:
@@ -38,7 +39,7 @@ def _install(config):
         if proto in config:
             host, _, port = config[proto].rpartition(":")
             redirect[proto] = (host, int(port))
-    budget = {"sendto": 200, "connect": 200}
+    budget = {"sendto": 200, "connect": 200, "open": 200}
 
     def emit(event, **fields):
         # One line per event, a Python literal the grader reads with ast.literal_eval
@@ -252,6 +253,35 @@ def _install(config):
         real_thread_hook(hook_args)
 
     threading.excepthook = thread_excepthook
+
+    system = (*not_student, "/proc/", "/dev/", "/sys/", "/usr/", "/etc/", "/lib")
+    code_files = (".py", ".pyc", ".so", ".pth")
+
+    def audit(event, args):
+        """open() of a file of the student's (not Python's own modules): where it reads and
+        writes, so the grader can name a file written outside the working directory, and a
+        picture read from a path that only existed on the student's computer."""
+        if event != "open" or budget["open"] <= 0:
+            return
+        try:
+            path, mode, flags = args
+            if isinstance(path, bytes):
+                path = os.fsdecode(path)
+            if not isinstance(path, str):
+                return  # a file descriptor
+            full = os.path.abspath(path)
+            if full.startswith(system) or full.endswith(code_files):
+                return
+            if isinstance(mode, str):
+                write = any(letter in mode for letter in "wax+")
+            else:
+                write = bool((flags or 0) & (os.O_WRONLY | os.O_RDWR))
+            budget["open"] -= 1
+            emit("open", path=full, write=write)
+        except Exception:
+            pass  # an audit hook that raises would break the student's open()
+
+    sys.addaudithook(audit)
     emit("start", argv=sys.argv[:4])
 
 
