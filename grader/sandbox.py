@@ -109,6 +109,7 @@ class Sandbox:
             spy_config={"mode": self.network.spy_mode, **redirect},
             stopped_by=self.limits.stopped_by,
             exit_status=fsview.exit_status if self.confined else None,
+            answers=[(re.compile(pattern), line) for pattern, line in self.exercise.prompts],
         )
         if role in self.processes:
             self.processes[role].stop()

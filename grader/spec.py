@@ -296,6 +296,9 @@ class Exercise:
     # fixture -> the file names it stands in for when a program opens one that only existed on
     # the student's computer (`/home/tarena/下载/reba.jpeg` gets image.jpg): see grader/recreate.py
     stand_ins: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # (pattern, line): a prompt the grader answers itself whenever a program shows it, as a
+    # person would (`input('input server ip:')` gets 127.0.0.1, a file name prompt image.jpg)
+    prompts: tuple[tuple[str, str], ...] = ()
     python_checks: tuple[Path, ...] = field(default=())
 
     @property
@@ -409,7 +412,7 @@ def _text(where, mapping, key, parent) -> Text:
 
 
 def _exercise(data, path: Path, where: _Where) -> Exercise:
-    allowed = ("id", "title", "handout", "files", "fixtures", "stand_ins", "ports", "checks", "python_checks")
+    allowed = ("id", "title", "handout", "files", "fixtures", "stand_ins", "prompts", "ports", "checks", "python_checks")
     _expect_keys(where, data, allowed, ("id", "title", "handout", "files", "checks"), "an exercise")
     ex_id = data["id"]
     if ex_id != path.stem:
@@ -444,6 +447,15 @@ def _exercise(data, path: Path, where: _Where) -> Exercise:
         if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) for p in patterns):
             raise where.error(line, f"stand_ins: {fixture!r} needs a list of file name patterns, e.g. ['*.jpg', '*.jpeg']")
         stand_ins[fixture] = tuple(patterns)
+    prompts = []
+    for prompt in data.get("prompts") or ():
+        line = where.line_of(prompt) if isinstance(prompt, dict) else where.line_of(data, "prompts")
+        _expect_keys(where, prompt, ("matches", "answer"), ("matches", "answer"), "a prompt")
+        try:
+            re.compile(str(prompt["matches"]))
+        except re.error as exc:
+            raise where.error(line, f"prompt pattern {prompt['matches']!r} is not a valid regular expression: {exc}") from None
+        prompts.append((str(prompt["matches"]), str(prompt["answer"])))
     python_checks = []
     for name in data.get("python_checks") or ():
         file = path.parent / ex_id / name
@@ -466,6 +478,7 @@ def _exercise(data, path: Path, where: _Where) -> Exercise:
         checks=tuple(checks),
         fixtures=fixtures,
         stand_ins=stand_ins,
+        prompts=tuple(prompts),
         python_checks=tuple(python_checks),
     )
 

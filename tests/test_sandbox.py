@@ -165,13 +165,26 @@ def test_a_prompt_without_newline_is_answered_for_a_server(tmp_path, mode):
 
 
 def test_waiting_for_input_is_reported(tmp_path, mode):
-    sub = submission(tmp_path, "input('server ip: ')\n")
+    sub = submission(tmp_path, "input('your name: ')\n")
     with Sandbox(ECHO, sub, mode) as sandbox:
         server = Probe(sandbox).start_student("server")
         with pytest.raises(CheckFailed) as failed:
             server.expect_exit(within=0.5)
     assert failed.value.kind == "did_not_exit"
-    assert failed.value.params["prompt"] == "server ip: "
+    assert failed.value.params["prompt"] == "your name: "
+
+
+def test_the_exercise_answers_its_declared_prompts_besides_the_checks_lines(tmp_path, mode):
+    sub = submission(tmp_path, """
+        ip = input('input server ip:')
+        port = input('请输入服务器端口：')
+        print(ip, port, input('>>'))
+    """)
+    with Sandbox(ECHO, sub, mode) as sandbox:
+        server = Probe(sandbox).start_student("server", stdin=["hello"])
+        server.expect_stdout(contains="127.0.0.1 8888 hello", within=5)
+        assert [(t.prompt, t.line) for t in server.process.typed] == [
+            ("input server ip:", "127.0.0.1"), ("请输入服务器端口：", "8888"), (">>", "hello")]
 
 
 def test_output_is_capped_and_the_cut_is_counted():

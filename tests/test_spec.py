@@ -75,6 +75,9 @@ def test_a_good_exercise_loads_with_defaults(tmp_path):
          "step 'upload' needs a tcp port"),
         ("      - listening: {port: echo, within: 3}", "      - upload: {port: echo}", 12, "needs 'file' (a fixture) or 'size'"),
         ("    steps:", "    level: optional\n    steps:", 10, "level must be required or advisory, not 'optional'"),
+        ("checks:", "stand_ins: {image.jpg: ['*.jpg']}\nchecks:", 7, "stand_ins: 'image.jpg' is not one of the fixtures (none)"),
+        ("checks:", "prompts:\n  - {matches: 'ip(', answer: 127.0.0.1}\nchecks:", 8, "prompt pattern 'ip(' is not a valid regular expression"),
+        ("checks:", "prompts:\n  - {matches: ip}\nchecks:", 8, "a prompt needs the key 'answer'"),
         ("      - listening: {port: echo, within: 3}", "      - listening: {port: echo, within: 3}\n"
          "  - id: later\n    title: {zh: 后, en: later}\n    needs: server-listens\n    steps: [start: server]",
          16, "required check 'later' needs 'server-listens', which is advisory"),
