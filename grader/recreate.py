@@ -29,36 +29,69 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-FILE_NAME = re.compile(r"[^\n\r\t]{0,250}\.[A-Za-z][A-Za-z0-9]{0,4}")  # ends in an extension such as .jpeg
+FILE_NAME = re.compile(r"[^\n\r\t]{0,250}[^/\\\s.]\.[A-Za-z][A-Za-z0-9]{0,4}")  # a name and an extension: a.jpeg
 NOT_A_PATH = re.compile(r"://|^\d+(\.\d+)+$|^[\w-]+\.(py|pyc)$")  # a URL, an address, a module
 WRITE_MODES = set("wax+")
 UNREACHABLE = ("/usr", "/bin", "/sbin", "/lib", "/etc", "/proc", "/dev", "/sys", "/run")
 
 
 def file_literals(source: str) -> dict[str, bool]:
-    """The string literals of a script that name a file, each with whether the script opens
-    it for writing (`open(name, 'wb')`, directly or through a variable holding it)."""
+    """The file names a script spells out, each with whether the script opens it for writing
+    (`open(name, 'wb')`). A name is a string literal, or an expression of literals and of
+    variables holding them: `os.path.join('/home/tarena', 'a.jpg')`, `DIR + 'a.jpg'`,
+    `f'{DIR}/a.jpg'`, `Path(DIR) / 'a.jpg'`."""
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
         return {}
-    names: dict[str, str] = {}  # variable -> the literal it was given
+    names: dict[str, str] = {}  # variable -> the text it was given (module-level order is enough)
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    names[target.id] = node.value.value
-    found = {node.value: False for node in ast.walk(tree)
-             if isinstance(node, ast.Constant) and isinstance(node.value, str) and _is_file_name(node.value)}
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            value = _text_of(node.value, names)
+            if value is not None:
+                names[node.targets[0].id] = value
+    fragments = {id(child) for node in ast.walk(tree)  # 'a' + '.jpg', join(a, 'b.jpg'): only the whole is a name
+                 if isinstance(node, (ast.BinOp, ast.JoinedStr)) or (isinstance(node, ast.Call) and _is_path_join(node))
+                 for child in ast.iter_child_nodes(node)}
+    found = {value: False for node in ast.walk(tree) if isinstance(node, ast.expr) and id(node) not in fragments
+             for value in [_text_of(node, names)] if value is not None and _is_file_name(value)}
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and _called(node) == "open" and node.args):
             continue
-        first = node.args[0]
-        path = first.value if isinstance(first, ast.Constant) else names.get(getattr(first, "id", None))
+        path = _text_of(node.args[0], names)
         mode = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "mode"), None)
         if path in found and isinstance(mode, ast.Constant) and WRITE_MODES & set(str(mode.value)):
             found[path] = True
     return found
+
+
+def _text_of(node: ast.AST, names: dict[str, str]) -> str | None:
+    """The text an expression of literals always has, or None."""
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.Name):
+        return names.get(node.id)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Div)):
+        left, right = _text_of(node.left, names), _text_of(node.right, names)
+        if left is None or right is None:
+            return None
+        return left + right if isinstance(node.op, ast.Add) else os.path.join(left, right)  # Path / name
+    if isinstance(node, ast.JoinedStr):
+        parts = [_text_of(v.value if isinstance(v, ast.FormattedValue) else v, names) for v in node.values]
+        return "".join(parts) if None not in parts else None
+    if isinstance(node, ast.Call) and _called(node) in ("join", "Path", "PurePath") and node.args and not node.keywords:
+        parts = [_text_of(arg, names) for arg in node.args]
+        if None in parts or (_called(node) == "join" and not _is_path_join(node)):
+            return None
+        return os.path.join(*parts)
+    return None
+
+
+def _is_path_join(call: ast.Call) -> bool:
+    """os.path.join / path.join, not ''.join(...) or sep.join(...)."""
+    function = call.func
+    return isinstance(function, ast.Attribute) and function.attr == "join" and (
+        getattr(function.value, "attr", None) == "path" or getattr(function.value, "id", None) == "path")
 
 
 def _called(call: ast.Call) -> str | None:
@@ -89,8 +122,9 @@ def plan(sources: list[str], workdir: Path, stand_ins: dict[Path, tuple[str, ...
         for literal, written in file_literals(source).items():
             path = os.path.normpath(workdir / literal)  # an absolute literal stays itself
             inside = PurePosixPath(path).is_relative_to(workdir)
-            if (inside and os.path.lexists(path)) or path.startswith(UNREACHABLE) or (not inside and not outside):
-                continue  # there already; or shown read-only from the machine; or not to be made on the host
+            if (inside and os.path.lexists(path)) or path.startswith(UNREACHABLE) or (not inside and not outside) \
+                    or os.path.dirname(path) == "/":
+                continue  # there already; shown read-only from the machine; not to be made on the host; /
             fixture = None if written or os.path.relpath(path, workdir) in outputs else _stand_in(literal, stand_ins)
             if fixture is not None:
                 layout.files[path] = fixture

@@ -38,6 +38,23 @@ def test_file_literals_are_the_names_of_files_with_how_they_are_opened():
     assert file_literals("this is not python (") == {}
 
 
+def test_names_built_from_literals_count_as_a_whole():
+    source = """
+import os
+from pathlib import Path
+BASE = '/home/tarena/FTP'
+open(os.path.join(BASE, 'ggg.jpg'), 'rb')
+open(BASE + '/x.png')
+open(f'{BASE}/out.jpg', 'wb')
+picture = Path(BASE) / 'z.jfif'
+name = input('file? ')
+open(name + '.jpg')
+print(', '.join(['a', 'b']))
+"""
+    assert file_literals(source) == {"/home/tarena/FTP/ggg.jpg": False, "/home/tarena/FTP/x.png": False,
+                                     "/home/tarena/FTP/out.jpg": True, "/home/tarena/FTP/z.jfif": False}
+
+
 def test_plan_gives_pictures_a_fixture_and_outside_writes_a_folder(tmp_path):
     work = tmp_path / "netgrader-x"
     work.mkdir()
