@@ -31,6 +31,23 @@ IPV4 = re.compile(rb"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])")
 COPY_IGNORE = shutil.ignore_patterns("__pycache__", ".git", "*.pyc", ".venv", "venv")
 
 
+def copy_submission(folder: Path, workdir: Path) -> None:
+    """The student's files, as plain files: a symlink is copied as what it points to when that
+    lies in the submission, and left out when it points elsewhere (`image.jpg ->
+    ~/.bashrc` would let the fixture copied over it, or a program, write on the machine)."""
+    root = folder.resolve()
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        ignored = set(COPY_IGNORE(directory, names))
+        for name in names:
+            path = Path(directory, name)
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                ignored.add(name)
+        return ignored
+
+    shutil.copytree(folder, workdir, dirs_exist_ok=True, ignore=ignore, symlinks=False)
+
+
 class Sandbox:
     def __init__(self, exercise: Exercise, submission: Submission, isolation: str | None = None):
         self.exercise = exercise
@@ -46,7 +63,7 @@ class Sandbox:
         self.workdir = Path(tempfile.mkdtemp(prefix=f"netgrader-{exercise.id}-"))
         self.marker = f"NETGRADER_SANDBOX={self.workdir.name}"
         try:
-            shutil.copytree(submission.folder, self.workdir, dirs_exist_ok=True, ignore=COPY_IGNORE, symlinks=True)
+            copy_submission(submission.folder, self.workdir)
             for fixture in exercise.fixtures:
                 target = self.workdir / fixture
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -159,7 +176,7 @@ class Sandbox:
 
     def _files(self) -> list[Path]:
         return [p for folder in (self.workdir, self.elsewhere) for p in folder.rglob("*")
-                if p.is_file() and "__pycache__" not in p.parts]
+                if not p.is_symlink() and p.is_file() and "__pycache__" not in p.parts]
 
     def new_files(self) -> list[str]:
         """Files the student's programs wrote or changed, newest first, named as the program

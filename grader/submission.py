@@ -40,6 +40,9 @@ def resolve(folder: str | Path, exercise: Exercise, overrides: dict[str, str] | 
         name = overrides.get(role, expected)
         path = (folder / name).resolve()
         if not path.is_relative_to(folder):
+            if (folder / name).is_symlink():
+                raise SubmissionError(f"{name} is a symbolic link to {path}, outside {folder}: put the file itself "
+                                      "in the folder")
             raise SubmissionError(f"--file {role}={name}: the file must be inside {folder}")
         if path.is_file():
             check_encoding(path, name)

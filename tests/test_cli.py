@@ -60,6 +60,9 @@ def test_user_mistakes_exit_2_without_a_traceback(tmp_path):
     a_file.write_text("print(1)\n")
     a_zip = tmp_path / "sub.zip"
     a_zip.write_bytes(b"PK\x05\x06" + bytes(18))
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / "server.py").symlink_to("/etc/hostname")
     gbk = tmp_path / "gbk"
     gbk.mkdir()
     (gbk / "server.py").write_bytes("# 你好，服务器\nprint(1)\n".encode("gbk"))
@@ -69,6 +72,7 @@ def test_user_mistakes_exit_2_without_a_traceback(tmp_path):
         (("grade", "udp_echo", str(a_file)), "is not a folder"),
         (("grade", "udp_echo", str(empty)), "holds no .py files; expected server.py, client.py"),
         (("grade", "udp_echo", str(a_zip)), "is not a folder"),
+        (("grade", "udp_echo", str(linked)), "server.py is a symbolic link to /etc/hostname, outside"),
         (("grade", "udp_echo", str(gbk)), "server.py is not UTF-8 text (byte 0xc4 on line 1), so Python cannot run it: "
                                          "it looks like GBK"),
         (("grade", "udp_echo", "reference/udp_echo", "--check", "nope"), "unknown check nope"),

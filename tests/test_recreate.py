@@ -84,3 +84,19 @@ def test_a_recreated_path_exists_only_in_the_sandbox(tmp_path):
     assert not Path("/netgrader-test-laptop").exists()
     assert not list(Path("/tmp").glob("netgrader-tcp_upload-*-elsewhere"))
     assert ROOT.exists()
+
+
+def test_symlinks_of_a_submission_never_lead_out_of_the_sandbox(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "victim.jpg").write_bytes(b"canary")
+    folder = assemble(STUDENTS / "tcp_upload" / "client-own-picture", tmp_path)
+    (folder / "image.jpg").symlink_to(outside / "victim.jpg")  # the fixture would be copied through it
+    (folder / "pics").symlink_to(outside)  # a stand-in would be laid out through it
+    (folder / "client.py").write_text((folder / "client.py").read_text(encoding="utf-8").replace(
+        "zly.jpeg", "pics/zly.jpeg"), encoding="utf-8")
+    (folder / "alias.txt").symlink_to(folder / "client.py")  # inside the submission: copied as a file
+    code, report, text = grade_json("tcp_upload", folder, tmp_path, "--check", "client-sends-image")
+    assert code == 0, text
+    assert (outside / "victim.jpg").read_bytes() == b"canary"
+    assert sorted(p.name for p in outside.iterdir()) == ["victim.jpg"]

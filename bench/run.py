@@ -1,0 +1,284 @@
+"""How fast netgrader grades, against the physical floor and against the usual course harness.
+
+    python bench/run.py [--reps 5] [--batch 100] [--jobs 1,2,4,8,16] [--only udp_echo,...]
+    make bench
+
+Measured in one run, on this machine, and printed as a table (also written to
+bench/results.json). Medians over `--reps` repetitions.
+
+1. Each exercise's reference solution graded by the CLI (what `make grade` runs), next to its
+   floor: the same number of bare Python processes started one after another as the checks
+   start, plus the same number of loopback round trips as the checks' exchanges. pytest's own
+   start-up and the grader's are printed on their own lines.
+2. A server that never replies: the time to the verdict of one `reply` step (the step's limit
+   is 2 s; the aim is at most 2.3 s).
+3. The same checks written the way courses write them: pytest, `subprocess.Popen`, then
+   `time.sleep(1)` before probing, one test per check. The ratio netgrader / that harness.
+4. A batch of `--batch` udp_dict submissions (the reference and every broken one, repeated),
+   graded with 1, 2, 4, 8 and 16 jobs: gradings per minute and the peak memory of one grading
+   (the grader's process, from wait4).
+
+Run it alone: other load on the machine changes every figure. No timing is asserted anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+from grader import spec  # noqa: E402
+from grader.process import student_python  # noqa: E402
+from test_students import assemble  # noqa: E402  broken files plus the reference's other roles
+
+EXCHANGES = ("send", "get", "upload", "connect")  # steps that cost a loopback round trip or more
+
+
+def median_time(run, reps: int) -> float:
+    times = []
+    for _ in range(reps):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def grade(exercise: str, folder: Path, out: Path, *extra: str) -> tuple[dict, int]:
+    """One grading through the CLI; the JSON report and the grader's peak memory (KiB)."""
+    process = subprocess.Popen([sys.executable, "-m", "grader", "grade", exercise, str(folder), "--json", str(out),
+                                "--lang", "en", *extra], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return json.loads(out.read_text(encoding="utf-8")), usage.ru_maxrss
+
+
+# ---------------------------------------------------------------- 1. reference vs floor
+
+def workload(report: dict) -> tuple[int, int]:
+    """How many student processes the checks started, and how many exchanges they made."""
+    processes = sum(len(check["processes"]) for check in report["checks"])
+    exchanges = sum(step["kind"] in EXCHANGES for check in report["checks"] for step in check["steps"])
+    return processes, exchanges
+
+
+def floor(processes: int, exchanges: int) -> None:
+    """Start `processes` bare Pythons (the students' interpreter) one after another and make
+    `exchanges` UDP round trips over loopback: what no grader can beat."""
+    python = student_python()
+    for _ in range(processes):
+        subprocess.run([python, "-c", "pass"], check=True)
+    echo = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    echo.bind(("127.0.0.1", 0))
+    client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+
+    def serve():
+        for _ in range(exchanges):
+            data, address = echo.recvfrom(2048)
+            echo.sendto(data, address)
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    for _ in range(exchanges):
+        client.sendto(b"hello", echo.getsockname())
+        client.recvfrom(2048)
+    thread.join()
+    echo.close()
+    client.close()
+
+
+def startup_lines(reps: int, tmp: Path) -> dict:
+    empty = tmp / "empty"
+    empty.mkdir(exist_ok=True)
+    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    pytest_alone = median_time(lambda: subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(empty)], cwd=empty, env=env,
+        stdout=subprocess.DEVNULL), reps)
+    grader_list = median_time(lambda: subprocess.run([sys.executable, "-m", "grader", "list"], cwd=ROOT,
+                                                     stdout=subprocess.DEVNULL), reps)
+    return {"pytest_startup_s": pytest_alone, "grader_list_s": grader_list}
+
+
+# ---------------------------------------------------------------- 3. the usual harness
+
+def baseline_tests(exercise: spec.Exercise, folder: Path) -> str:
+    """A pytest file as courses write it: per check, Popen the scripts it starts, sleep(1),
+    then probe over loopback as many times as the check exchanges, and kill."""
+    tests = [textwrap.dedent(f'''\
+        import socket, subprocess, sys, time
+        FOLDER = {str(folder)!r}
+
+        def start(script, lines=()):
+            p = subprocess.Popen([sys.executable, script], cwd=FOLDER, stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            if lines:
+                p.stdin.write(("\\n".join(lines) + "\\n").encode()); p.stdin.flush()
+            return p
+
+        def probe(proto, port, times):
+            for _ in range(times):
+                if proto == "udp":
+                    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2)
+                    s.sendto(b"hello", ("127.0.0.1", port))
+                else:
+                    s = socket.create_connection(("127.0.0.1", port), timeout=2)
+                    s.sendall(b"GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n" if port == 8000 else b"hello")
+                try:
+                    s.recv(65536)
+                except OSError:
+                    pass
+                s.close()
+
+        def peer(proto, port):
+            kind = socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM
+            s = socket.socket(socket.AF_INET, kind); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(("127.0.0.1", port))
+            if proto == "tcp":
+                s.listen(5)
+            return s
+        ''')]
+    (name, port), = list(exercise.ports.items())[:1] or [(None, None)]
+    for check in exercise.checks:
+        roles = [step.args["student"] for step in check.steps if step.kind == "start"]
+        exchanges = sum(step.kind in EXCHANGES for step in check.steps)
+        lines = [line for step in check.steps if step.kind == "start" for line in step.args.get("stdin", ())]
+        body = [f"def test_{check.id.replace('-', '_')}():"]
+        if "server" not in roles and port is not None:
+            body.append(f"    listener = peer({port.proto!r}, {port.port})")
+        for role in dict.fromkeys(roles):
+            body.append(f"    p_{role} = start({str(folder / exercise.files[role])!r}, {lines!r})")
+        body.append("    time.sleep(1)  # wait for the server to start")
+        if "server" in roles and port is not None and exchanges:
+            body.append(f"    probe({port.proto!r}, {port.port}, {exchanges})")
+        for role in dict.fromkeys(roles):
+            body.append(f"    p_{role}.kill(); p_{role}.communicate()")
+        if "server" not in roles and port is not None:
+            body.append("    listener.close()")
+        tests.append("\n".join(body) + "\n")
+    return "\n\n".join(tests)
+
+
+def baseline(exercise: spec.Exercise, folder: Path, tmp: Path, reps: int) -> float:
+    for fixture in exercise.fixtures:
+        shutil.copy(exercise.fixture_dir / fixture, folder / fixture)
+    test_file = tmp / f"test_baseline_{exercise.id}.py"
+    test_file.write_text(baseline_tests(exercise, folder), encoding="utf-8")
+    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    return median_time(lambda: subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                                               str(test_file)], cwd=tmp, env=env, stdout=subprocess.DEVNULL), reps)
+
+
+# ---------------------------------------------------------------- 2. a silent server
+
+SILENT = """from socket import *
+s = socket(AF_INET, SOCK_DGRAM)
+s.bind(('0.0.0.0', 8888))
+while True:
+    s.recvfrom(1024)
+"""
+
+
+def silent_verdict(tmp: Path, reps: int) -> dict:
+    folder = tmp / "silent"
+    folder.mkdir(exist_ok=True)
+    (folder / "server.py").write_text(SILENT, encoding="utf-8")
+    shutil.copy(ROOT / "reference" / "udp_echo" / "client.py", folder / "client.py")
+    steps = []
+    for n in range(reps):
+        report, _ = grade("udp_echo", folder, tmp / f"silent-{n}.json", "--check", "server-echoes")
+        check = next(c for c in report["checks"] if c["id"] == "server-echoes")
+        steps.append(next(s["elapsed"] for s in check["steps"] if s["status"] == "failed"))
+    return {"step_limit_s": 2.0, "verdict_after_s": statistics.median(steps)}
+
+
+# ---------------------------------------------------------------- 4. batch throughput
+
+def batch(tmp: Path, size: int, jobs_list: list[int]) -> list[dict]:
+    folders = [ROOT / "reference" / "udp_dict"] + [assemble(e.parent, tmp) for e in
+                                                   sorted((ROOT / "tests" / "students" / "udp_dict").glob("*/expect.yaml"))]
+    work = [folders[n % len(folders)] for n in range(size)]
+    rows = []
+    for jobs in jobs_list:
+        peaks = []
+        started = time.perf_counter()
+
+        def run(item):
+            n, folder = item
+            _, peak = grade("udp_dict", folder, tmp / f"batch-{jobs}-{n}.json")
+            peaks.append(peak)
+
+        with ThreadPoolExecutor(jobs) as pool:
+            list(pool.map(run, enumerate(work)))
+        minutes = (time.perf_counter() - started) / 60
+        rows.append({"jobs": jobs, "gradings": size, "per_minute": size / minutes,
+                     "peak_mib_per_job": max(peaks) / 1024})
+    return rows
+
+
+# ---------------------------------------------------------------- main
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--jobs", default="1,2,4,8,16")
+    parser.add_argument("--only", default="", help="exercises to time (default: all)")
+    args = parser.parse_args()
+    exercises = [spec.load(p) for p in sorted((ROOT / "exercises").glob("*.yaml"))
+                 if not args.only or p.stem in args.only.split(",")]
+    results: dict = {"machine": machine(), "reps": args.reps, "exercises": []}
+    tmp = Path(tempfile.mkdtemp(prefix="netgrader-bench-"))
+    try:
+        results.update(startup_lines(args.reps, tmp))
+        print(f"{'exercise':<12} {'grade s':>8} {'floor s':>8} {'ratio':>6} {'baseline s':>11} {'vs baseline':>12}"
+              f"  (processes, exchanges)")
+        for exercise in exercises:
+            folder = ROOT / "reference" / exercise.id
+            report, _ = grade(exercise.id, folder, tmp / f"{exercise.id}.json")
+            processes, exchanges = workload(report)
+            graded = median_time(lambda: grade(exercise.id, folder, tmp / f"{exercise.id}.json"), args.reps)
+            floored = median_time(lambda: floor(processes, exchanges), args.reps)
+            usual = baseline(exercise, shutil.copytree(folder, tmp / "baseline" / exercise.id), tmp, args.reps)
+            row = {"exercise": exercise.id, "grade_s": graded, "floor_s": floored, "ratio": graded / floored,
+                   "baseline_s": usual, "vs_baseline": graded / usual, "processes": processes, "exchanges": exchanges}
+            results["exercises"].append(row)
+            print(f"{exercise.id:<12} {graded:8.2f} {floored:8.2f} {row['ratio']:6.1f} {usual:11.2f} "
+                  f"{row['vs_baseline']:12.2f}  ({processes}, {exchanges})")
+        print(f"pytest start-up alone: {results['pytest_startup_s']:.2f} s; `grader list`: {results['grader_list_s']:.2f} s")
+        results["silent_server"] = silent_verdict(tmp, args.reps)
+        print(f"a server that never replies: verdict after {results['silent_server']['verdict_after_s']:.2f} s "
+              f"(the step's limit: 2.0 s)")
+        results["batch"] = batch(tmp, args.batch, [int(j) for j in args.jobs.split(",")])
+        for row in results["batch"]:
+            print(f"batch of {row['gradings']} udp_dict submissions, {row['jobs']:>2} jobs: "
+                  f"{row['per_minute']:6.1f} gradings/min, peak {row['peak_mib_per_job']:.0f} MiB per job")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), "?")
+    memory = next((int(line.split()[1]) // 1024 // 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), 0)
+    return {"cpus": os.cpu_count(), "cpu": cpu, "memory_gib": memory, "python": sys.version.split()[0],
+            "date": time.strftime("%Y-%m-%d")}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
