@@ -57,6 +57,13 @@ def server_of(probe: Probe, port_name: str) -> StudentProcess | None:
     return probe.sandbox.processes.get("server")
 
 
+def client_address(name: str) -> str:
+    """Where a grader's UDP client sends from: a from 127.0.0.1, b from 127.0.0.2, ... A server
+    that replies to a fixed address instead of the one recvfrom() returned is caught out."""
+    number = ord(name[0]) - ord("a") + 1 if len(name) == 1 and "a" <= name <= "z" else 1
+    return f"127.0.0.{number}"
+
+
 class UdpClient:
     """A grader-side UDP socket that talks to the student's server."""
 
@@ -65,7 +72,7 @@ class UdpClient:
         self.port_name = port_name
         self.name = name
         self.sock = probe.sandbox.network.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
+        self.sock.bind((client_address(name), 0))
         probe.sandbox.on_close(self.sock.close)
         self.sent_at = 0.0
         self.last_sent = b""
@@ -117,12 +124,12 @@ class UdpClient:
     def _silence(self, within: float) -> CheckFailed:
         server = self._server()
         if server is not None:
-            own_port = self.sock.getsockname()[1]
-            for event in server.events_of("sendto"):
-                if event["t"] >= self.sent_at and event["requested"][1] != own_port:
-                    host, port = event["requested"]
-                    return CheckFailed("reply_to_wrong_address", sent_to=f"{host}:{port}",
-                                       expected=f"127.0.0.1:{own_port}")
+            own_host, own_port = self.sock.getsockname()[:2]
+            astray = [tuple(event["requested"][:2]) for event in server.events_of("sendto") if event["t"] >= self.sent_at]
+            astray = [(host, port) for host, port in astray if port != own_port or host not in (own_host, "::ffff:" + own_host)]
+            if astray:  # the one meant for this client (its port, another address) if there is one
+                host, port = next(((h, p) for h, p in astray if p == own_port), astray[0])
+                return CheckFailed("reply_to_wrong_address", sent_to=f"{host}:{port}", expected=f"{own_host}:{own_port}")
         prompt = server.last_prompt if server is not None and server.waiting_for_input else None
         return explain(server, "no_reply", since=self.sent_at, within=within, sent=self.last_sent, prompt=prompt)
 

@@ -74,7 +74,8 @@ def _install(config):
         if target is not None:
             host = "::ffff:" + target[0] if sock.family == socket.AF_INET6 else target[0]
             return (host, target[1]) + tuple(address[2:])
-        if loopback_mode and address[0] not in ("127.0.0.1", "localhost", "::1"):
+        host = address[0] if isinstance(address[0], str) else ""
+        if loopback_mode and not (host.startswith("127.") or host in ("localhost", "::1")):
             return ("::1" if sock.family == socket.AF_INET6 else "127.0.0.1",) + tuple(address[1:])
         return address
 
