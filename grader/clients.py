@@ -172,36 +172,44 @@ class TcpClient:
             record.note = Message("note.ok")
         return self
 
-    def send(self, data: bytes | str, chunk: int | None = None, paced: bool = False) -> "TcpClient":
-        """Send `data` on this connection: at once, or in segments of `chunk` bytes."""
+    def send(self, data: bytes | str, chunk: int | None = None, paced: bool = False,
+             characters: bool = False) -> "TcpClient":
+        """Send `data` on this connection: at once, or in segments of `chunk` bytes (of `chunk`
+        characters with `characters`: a piece never cuts a character in two)."""
         data = data.encode("utf-8") if isinstance(data, str) else data
         if self.sock is None:
             self.connect()
-        kind = "send_pieces" if chunk and chunk < len(data) else "send"
+        if characters and chunk:
+            text = data.decode("utf-8")
+            segments = [text[i:i + chunk].encode("utf-8") for i in range(0, len(text), chunk)]
+        else:
+            size = chunk or len(data) or 1
+            segments = [data[i:i + size] for i in range(0, len(data), size)]
+        kind = "send_characters" if characters and len(segments) > 1 else "send_pieces" if len(segments) > 1 else "send"
         with self.probe.sandbox.step(kind, data=data, chunk=chunk, dest=self._dest(), client=self.name) as record:
             self.sent_at = time.monotonic()
             self.last_sent = data
             try:
-                self._send_segments(data, chunk or len(data) or 1, paced)
+                self._send_segments(segments, paced)
             except OSError as exc:
                 raise explain(server_of(self.probe, self.port_name), "send_failed",
                               error=exc.strerror or str(exc)) from None
             record.note = Message("note.ok")
         return self
 
-    def _send_segments(self, data: bytes, chunk: int, paced: bool) -> None:
-        """Send `data` in segments of `chunk` bytes, each its own TCP segment (Nagle is off).
-        `paced`: before each segment, wait until the server has read what came before and
-        sleeps again, so every segment arrives alone however loaded the machine is. The bytes
-        sent so far are kept in self.sent (for the message when the server hangs up early)."""
+    def _send_segments(self, segments: list[bytes], paced: bool) -> None:
+        """Send each segment as its own TCP segment (Nagle is off). `paced`: before each one,
+        wait until the server has read what came before and sleeps again, so every segment
+        arrives alone however loaded the machine is. The bytes sent so far are kept in
+        self.sent (for the message when the server hangs up early)."""
         server = server_of(self.probe, self.port_name)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.sent = 0
-        for start in range(0, len(data), chunk):
+        for segment in segments:
             if paced and server is not None:  # a server that never sleeps is not waited for again
                 paced = server.settle(2.0, poll=PACE)
-            self.sock.sendall(data[start:start + chunk])
-            self.sent = start + len(data[start:start + chunk])
+            self.sock.sendall(segment)
+            self.sent += len(segment)
 
     def _fill(self, deadline: float) -> bool:
         """Read what arrives next into the buffer; False when nothing came in time or the
@@ -312,7 +320,7 @@ class TcpClient:
         with self.probe.sandbox.step(kind, size=len(data), chunk=chunk, dest=self._dest(), client=self.name) as record:
             self.sock.settimeout(within)
             try:
-                self._send_segments(data, chunk, paced)
+                self._send_segments([data[i:i + chunk] for i in range(0, len(data), chunk)], paced)
                 self.sock.shutdown(socket.SHUT_WR)
             except OSError as exc:
                 server = server_of(self.probe, self.port_name)

@@ -79,6 +79,8 @@ def lines_mismatch(wanted: list[str], got: list[str], marker: str | None, writte
         return "marker_missing"
     if len(got) < len(wanted) and squeezed == "".join("".join(wanted).split()):
         return "records_glued"
+    if len(got) > len(wanted) and squeezed.removesuffix(marker or "") == "".join("".join(wanted).split()):
+        return "records_split"  # each recv() written as a record
     if got == wanted[: len(got)]:
         return "records_missing"
     return "wrong_records"

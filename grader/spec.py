@@ -66,6 +66,7 @@ STEP_KINDS: dict[str, StepKind] = {
             "hex": Arg((str,)),
             "repeat": Arg((int,), default=1),
             "chunk": Arg((int,)),
+            "characters": Arg((bool,), default=False),  # chunk counts characters: none is cut in two
             "paced": Arg((bool,), default=False),
             "from": Arg((str,), default="a"),
         },

@@ -30,7 +30,7 @@ def listening(probe: Probe, args):
 def send(probe: Probe, args):
     client = probe.client(args["port"], args["from"])
     if "chunk" in args or args["paced"]:  # TCP only (checked by spec.py)
-        client.send(payload(args), chunk=args.get("chunk"), paced=args["paced"])
+        client.send(payload(args), chunk=args.get("chunk"), paced=args["paced"], characters=args["characters"])
     else:
         client.send(payload(args))
 
