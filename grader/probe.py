@@ -309,10 +309,12 @@ class Student:
         expect = Expect(contains=contains, matches=matches, means=means)
         process = self.process
         with self.sandbox.step("stdout", script=process.script.name, **expect.params()) as record:
-            def seen():
-                return expect.test(process.stdout.text())
+            def seen():  # printed in GBK (sys.stdout set to gbk, a Windows console habit) is still printed
+                return expect.test(process.stdout.text()) or expect.test(process.stdout.text("gbk"))
 
             process.wait_until(lambda: seen() or not process.running, within)
+            if seen() and not expect.test(process.stdout.text()):
+                self.sandbox.warn("warn.stdout_gbk", script=process.script.name)
             if not seen():
                 shown = process.stdout.text().strip().splitlines()[-5:]
                 raise explain(process, "wrong_output", expected=expect.params()["value"], how=expect.params()["how"],

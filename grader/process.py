@@ -91,10 +91,10 @@ class Output:
     def size(self) -> int:
         return len(self.head) + len(self.tail) + self.dropped
 
-    def text(self) -> str:
+    def text(self, encoding: str = "utf-8") -> str:
         """What was kept, decoded; a gap marks bytes that were dropped."""
         gap = f"\n[... {self.dropped} bytes cut ...]\n" if self.dropped else ""
-        return self.head.decode("utf-8", "replace") + gap + self.tail.decode("utf-8", "replace")
+        return self.head.decode(encoding, "replace") + gap + self.tail.decode(encoding, "replace")
 
 
 @dataclass

@@ -228,6 +228,7 @@ MESSAGES = {
     "warn.close_text": "the answer {got} is close to the handout's {expected}, but not the same; passed anyway: copy the handout's wording",
     "warn.stand_in": "{script} reads {path}, which only exists on your computer; the grader put {fixture} there for it. Open '{fixture}' from the program's own folder (or take the path as an argument) so it runs anywhere",
     "warn.wrote_outside": "{script} writes {path}, outside its own folder; the grader made that folder for it here. Write in the program's own folder (a path without '/' or '..')",
+    "warn.stdout_gbk": "{script} prints in GBK (its sys.stdout is set to gbk, as for a Windows console); Linux terminals, and this grader, read UTF-8: print without changing the encoding",
     "warn.content_type_alias": "Content-Type {got} is not the registered name; browsers accept it, but the standard one is {expected}",
     "warn.http10": "the status line says {got}; the handout asks for HTTP/1.1 (browsers accept both)",
     "warn.bare_newlines": "the response's head ends its lines with '\\n' alone; HTTP asks for '\\r\\n' (browsers accept both)",

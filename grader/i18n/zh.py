@@ -222,6 +222,7 @@ MESSAGES = {
     "warn.close_text": "回答 {got} 和讲义的 {expected} 很接近，但不完全一样；仍算通过：请照讲义的原话回答",
     "warn.stand_in": "{script} 读取 {path}，这个文件只在你的电脑上存在；评测程序在那里放了 {fixture}。请打开程序所在目录下的 '{fixture}'（或者把路径作为参数传入），这样程序在哪里都能运行",
     "warn.wrote_outside": "{script} 写入 {path}，在它自己的目录之外；评测程序在这里为它建了这个目录。请写到程序所在的目录（路径里不要有 '/' 或 '..'）",
+    "warn.stdout_gbk": "{script} 用 GBK 输出（把 sys.stdout 设成了 gbk，这是 Windows 控制台的习惯）；Linux 终端和评测程序按 UTF-8 读取：直接 print，不要改编码",
     "warn.content_type_alias": "Content-Type {got} 不是标准名称；浏览器能接受，但标准写法是 {expected}",
     "warn.http10": "状态行是 {got}；讲义要求 HTTP/1.1（浏览器两种都接受）",
     "warn.bare_newlines": "响应头的每一行只用 '\\n' 结尾；HTTP 要求 '\\r\\n'（浏览器两种都接受）",
