@@ -250,7 +250,7 @@ MESSAGES = {
     "report.stderr": "its error output:",
     "report.stdout": "its output:",
     "report.output_cut": "[output cut: {bytes} bytes not kept]",
-    "report.typed": "typed at {prompt}: {line}",
+    "report.typed": "{script} was asked {prompt} and the grader typed {line}",
     "report.warning": "warning: {text}",
     "report.total": "{points}/{max_points} points — {passed} passed, {warned} warned, {failed} failed, {skipped} skipped",
     "report.advisory": "[advisory: the handout does not ask for this; it costs its points but does not fail the grade]",

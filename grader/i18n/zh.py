@@ -242,7 +242,7 @@ MESSAGES = {
     "report.stderr": "它的错误输出：",
     "report.stdout": "它的输出：",
     "report.output_cut": "[输出被截断：{bytes} 字节没有保留]",
-    "report.typed": "在提示 {prompt} 处输入：{line}",
+    "report.typed": "{script} 提示 {prompt}，评测程序输入了 {line}",
     "report.warning": "警告：{text}",
     "report.total": "{points}/{max_points} 分 — {passed} 项通过，{warned} 项警告，{failed} 项未通过，{skipped} 项跳过",
     "report.advisory": "[建议项：讲义没有要求这一点；扣这一项的分，但不算不及格]",

@@ -73,8 +73,11 @@ def hints(lang: str, check: CheckResult) -> list[str]:
         return [tr(lang, "hint.stopped_by_limit")]
     if limit_hint(exc_type, exc_message):
         return [tr(lang, limit_hint(exc_type, exc_message), vars(LIMITS))]
-    if check.help is not None:
-        return [check.help.pick(lang)]
+    crash = failure.kind in ("crashed", "decode_error")
+    if check.help is not None and not (crash and has(f"hint.exc.{exc_type}")):
+        # A crash the check's help does not foresee (a ValueError in a client's first line) is
+        # pointed at too: the help alone would blame what the program never got to do.
+        return [check.help.pick(lang)] + ([tr(lang, "hint.crashed")] if crash else [])
     found = []
     if failure.params.get("gbk_text"):
         found.append(tr(lang, "hint.encode_gbk"))
@@ -99,12 +102,16 @@ def hints(lang: str, check: CheckResult) -> list[str]:
     return found
 
 
+TYPED_LINES = 6  # the last lines typed into a program, shown when its check failed
 SHOWS_OUTPUT = ("wrong_output", "exited", "did_not_exit")  # failures where what it printed tells why
 
 
 def process_lines(lang: str, check: CheckResult) -> list[str]:
     lines = []
     for process in check.processes:
+        for prompt, line in process.typed[-TYPED_LINES:]:  # what the grader typed, and where
+            lines.append(tr(lang, "report.typed", {"script": process.script, "prompt": (prompt or "").encode(),
+                                                   "line": line.encode()}))
         shows_output = check.failure.kind in SHOWS_OUTPUT and process.stdout.strip()
         if process.stderr.strip() or shows_output or process.output_cut:
             state = (
