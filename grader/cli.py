@@ -60,8 +60,10 @@ def parse_files(pairs: list[str]) -> dict[str, str]:
 def rerun_command(args) -> str:
     """The command that reruns one check, with `{check}` where its id goes."""
     if os.environ.get("NETGRADER_VIA_MAKE"):
-        return shlex.join(["make", "grade", f"EX={args.exercise}", f"SUB={args.submission}"]) + " CHECK={check}"
-    return shlex.join(["grader", "grade", args.exercise, args.submission]) + " --check {check}"
+        strict = " STRICT=1" if args.strict else ""
+        return shlex.join(["make", "grade", f"EX={args.exercise}", f"SUB={args.submission}"]) + " CHECK={check}" + strict
+    strict = " --strict" if args.strict else ""
+    return shlex.join(["grader", "grade", args.exercise, args.submission]) + " --check {check}" + strict
 
 
 def cmd_grade(args) -> int:

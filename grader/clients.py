@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 PACE = 0.001  # how often a paced upload looks whether the server has read the last segment
 
 
-def mismatch(expect: Expect, data: bytes, text: str | None, stream: bool = False) -> CheckFailed:
+def mismatch(expect: Expect, data: bytes, text: str | None, stream: bool = False, sent: bytes = b"") -> CheckFailed:
     """Why a reply is not the expected one: cut short by a receive buffer (a datagram; on a
     stream the grader waited for the rest), not UTF-8 (GBK?), or just different."""
     if expect.equals is not None and not stream:
@@ -36,7 +36,9 @@ def mismatch(expect: Expect, data: bytes, text: str | None, stream: bool = False
         except UnicodeDecodeError:
             as_gbk = None
         return CheckFailed("not_utf8", got=data, gbk_text=as_gbk)
-    return CheckFailed("wrong_reply", how=expect.params()["how"], expected=expect.params()["value"], got=data)
+    variant = "echoed" if sent.strip() and data.strip() == sent.strip() else "exact" if expect.equals is not None else "read"
+    return CheckFailed("wrong_reply", how=expect.params()["how"], expected=expect.params()["value"], got=data,
+                       variant=variant)
 
 
 def accepted(probe: Probe, expect: Expect, text: str | None) -> bool:
@@ -119,7 +121,7 @@ class UdpClient:
             if accepted(self.probe, expect, text):
                 record.note = Message("note.got", {"data": data})
                 return data
-            raise mismatch(expect, data, text)
+            raise mismatch(expect, data, text, sent=self.last_sent)
 
     def _silence(self, within: float) -> CheckFailed:
         server = self._server()
@@ -252,7 +254,7 @@ class TcpClient:
                 return data
             if not data:
                 raise self._silence(within)
-            raise mismatch(expect, data, decode(data), stream=True)
+            raise mismatch(expect, data, decode(data), stream=True, sent=self.last_sent)
 
     def _silence(self, within: float) -> CheckFailed:
         server = server_of(self.probe, self.port_name)
@@ -403,6 +405,8 @@ class TcpClient:
             if body is not None and response.body != body:
                 kind, params = file_mismatch(body_name, response.body, body)
                 kind = {"file_incomplete": "body_incomplete", "file_differs": "body_differs"}.get(kind, kind)
+                if not response.body and self.probe.earlier_bodies(body):  # the file was read to its end once
+                    params["variant"] = "read_once"
                 raise CheckFailed(kind, **{**params, "path": Message("where.body", {"file": body_name})})
             record.note = Message("note.ok")
 

@@ -197,7 +197,7 @@ def explain(process: StudentProcess | None, kind: str, since: float = 0.0, exite
         where = exception.get("where") or [None, None, None, ""]
         params.update(
             exc_type=exception["type"],
-            exc_message=exception["message"],
+            exc_message=exception["message"].replace(f"{process.cwd}/", ""),
             exc_line=where[1],
             exc_code=where[3],
             status=process.returncode,

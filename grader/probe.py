@@ -79,6 +79,11 @@ class Probe:
                 and c.port_name == port_name and c.sock is not None and c.sock.fileno() != -1
                 and not c.closed_by_server]
 
+    def earlier_bodies(self, body: bytes) -> bool:
+        """An earlier HTTP response of this check carried `body` (the picture was sent once)."""
+        return any(isinstance(c, TcpClient) and c.response is not None and c.response.body == body
+                   for c in self._clients.values())
+
     def expect_saved(self, path: str, client: str = "a", role: str = "server", within: float = 5.0) -> None:
         """The file `path` in the student's directory holds exactly what client `client`
         uploaded; on failure, say what is there instead."""
@@ -205,7 +210,7 @@ class Probe:
                                       fixture=layout.files[path].name)
                 elif event["write"] and not Path(path).is_relative_to(workdir):
                     self.sandbox.warn("warn.wrote_outside", script=process.script.name,
-                                      path=self.sandbox.shown_path(path))
+                                      path=event.get("given") or path)
 
     def close(self) -> None:
         self.sandbox.close()

@@ -51,8 +51,9 @@ def file_literals(source: str) -> dict[str, bool]:
             if value is not None:
                 names[node.targets[0].id] = value
     fragments = {id(child) for node in ast.walk(tree)  # 'a' + '.jpg', join(a, 'b.jpg'): only the whole is a name
-                 if isinstance(node, (ast.BinOp, ast.JoinedStr)) or (isinstance(node, ast.Call) and _is_path_join(node))
-                 for child in ast.iter_child_nodes(node)}
+                 if isinstance(node, (ast.BinOp, ast.JoinedStr)) or (isinstance(node, ast.Call) and (
+                     _is_path_join(node) or _called(node) in ("format", "expanduser")))
+                 for child in [*ast.iter_child_nodes(node), getattr(getattr(node, "func", None), "value", None)]}
     found = {value: False for node in ast.walk(tree) if isinstance(node, ast.expr) and id(node) not in fragments
              for value in [_text_of(node, names)] if value is not None and _is_file_name(value)}
     for node in ast.walk(tree):
@@ -71,6 +72,11 @@ def _text_of(node: ast.AST, names: dict[str, str]) -> str | None:
         return node.value if isinstance(node.value, str) else None
     if isinstance(node, ast.Name):
         return names.get(node.id)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):  # '/home/%s.jpg' % name
+        left = _text_of(node.left, names)
+        values = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
+        texts = [_text_of(value, names) for value in values]
+        return _formatted(lambda: left % tuple(texts)) if left is not None and None not in texts else None
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Div)):
         left, right = _text_of(node.left, names), _text_of(node.right, names)
         if left is None or right is None:
@@ -79,12 +85,25 @@ def _text_of(node: ast.AST, names: dict[str, str]) -> str | None:
     if isinstance(node, ast.JoinedStr):
         parts = [_text_of(v.value if isinstance(v, ast.FormattedValue) else v, names) for v in node.values]
         return "".join(parts) if None not in parts else None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format" \
+            and not node.keywords:  # '/home/{}.jpg'.format(name)
+        template, texts = _text_of(node.func.value, names), [_text_of(arg, names) for arg in node.args]
+        return _formatted(lambda: template.format(*texts)) if template is not None and None not in texts else None
+    if isinstance(node, ast.Call) and _called(node) == "expanduser" and len(node.args) == 1:
+        return _text_of(node.args[0], names)  # '~/…': plan() reads ~ as the home, the working directory
     if isinstance(node, ast.Call) and _called(node) in ("join", "Path", "PurePath") and node.args and not node.keywords:
         parts = [_text_of(arg, names) for arg in node.args]
         if None in parts or (_called(node) == "join" and not _is_path_join(node)):
             return None
         return os.path.join(*parts)
     return None
+
+
+def _formatted(make) -> str | None:
+    try:
+        return make()
+    except (TypeError, ValueError, KeyError, IndexError):
+        return None
 
 
 def _is_path_join(call: ast.Call) -> bool:
@@ -119,7 +138,7 @@ def plan(sources: list[str], workdir: Path, stand_ins: dict[Path, tuple[str, ...
     the program to write; `outside`: whether paths outside `workdir` can be made (bubblewrap)."""
     layout = Layout()
     for source in sources:
-        for literal, written in file_literals(source).items():
+        for literal, written in _with_home(file_literals(source)).items():
             path = os.path.normpath(workdir / literal)  # an absolute literal stays itself
             inside = PurePosixPath(path).is_relative_to(workdir)
             if (inside and os.path.lexists(path)) or path.startswith(UNREACHABLE) or (not inside and not outside) \
@@ -129,9 +148,16 @@ def plan(sources: list[str], workdir: Path, stand_ins: dict[Path, tuple[str, ...
             if fixture is not None:
                 layout.files[path] = fixture
                 layout.shown[path] = literal
-            if not inside:
-                layout.folders.add(os.path.dirname(path))
+            if not inside or not os.path.isdir(os.path.dirname(path)):
+                layout.folders.add(os.path.dirname(path))  # ../day11/, /home/tarena/FTP/, upload/
     return layout
+
+
+def _with_home(literals: dict[str, bool]) -> dict[str, bool]:
+    """'~/图片/a.png' is the home's (expanduser; HOME is the working directory in the sandbox) or,
+    opened as it is, a folder named '~': both are made."""
+    homes = {literal[2:]: written for literal, written in literals.items() if literal.startswith("~/")}
+    return {**literals, **homes}
 
 
 def _stand_in(literal: str, stand_ins: dict[Path, tuple[str, ...]]) -> Path | None:

@@ -192,10 +192,14 @@ class Sandbox:
         return str(host_path)
 
     def shown_path(self, path: str) -> str:
-        """A path the program used, as the student would write it: relative to its directory
-        when it is there or next to it (../day11/x.jpeg), else absolute."""
+        """A path the program used, as the student wrote it in open() (../day11/x.jpeg, or
+        /tmp/new.jpg, not ../new.jpg); else relative to its directory when it is there."""
+        for process in self.processes.values():
+            for event in process.events_of("open"):
+                if event["path"] == path and event.get("given"):
+                    return event["given"]
         relative = os.path.relpath(path, self.workdir)
-        return relative if not relative.startswith("../..") else path
+        return relative if not relative.startswith("..") else path
 
     def marked(self, env: dict) -> dict:
         """`env` with this check's mark: whatever runs with it is found and killed at clean-up."""

@@ -83,7 +83,7 @@ def test_points_add_up_when_everything_passes(tmp_path):
     """)
     assert done.returncode == 0, done.stdout
     assert report["score"] == report["max_score"] == 4
-    assert done.stdout.endswith("4/4 points — 3 passed, 0 warned, 0 failed, 0 skipped\npassed\n")
+    assert done.stdout.endswith("4/4 points — 3 passed, 0 failed, 0 advisory not met, 0 skipped\npassed\n")
 
 
 def test_an_advisory_check_warns_and_strict_makes_it_fail(tmp_path):
@@ -103,12 +103,13 @@ def test_an_advisory_check_warns_and_strict_makes_it_fail(tmp_path):
     assert report["passed"] and report["score"] == 3 and report["warning_count"] == 1
     assert "⚠ echoes  echoes" in done.stdout and "[advisory: the handout does not ask for this" in done.stdout
     assert 'expected a reply that equals hi, got "HI"' in done.stdout  # the cause and the hint are kept
-    assert done.stdout.endswith("3/4 points — 2 passed, 1 warned, 0 failed, 0 skipped\npassed with 1 warning\n")
+    assert done.stdout.endswith("3/4 points — 2 passed, 0 failed, 1 advisory not met, 0 skipped\npassed with 1 warning\n")
 
     done, report = grade(tmp_path, upper, advisory, "--strict")
     assert done.returncode == 1, done.stdout
     assert (report["checks"][1]["level"], report["checks"][1]["warned"]) == ("required", False)
     assert done.stdout.endswith("failed: 1 of the required checks did not pass\n")
+    assert "--check echoes --strict" in done.stdout  # the rerun keeps the level
 
 
 def test_a_browser_check_is_skipped_with_the_reason_where_there_is_no_chromium(tmp_path):

@@ -87,6 +87,9 @@ def hints(lang: str, check: CheckResult) -> list[str]:
         found.append(tr(lang, "hint.decode_gbk"))
     elif failure.params.get("waiting_recv"):
         found.append(tr(lang, "hint.waiting_recv"))
+    elif exc_type in ("OSError", "PermissionError") and ("Read-only file system" in exc_message
+                                                        or "Permission denied" in exc_message):
+        found.append(tr(lang, "hint.read_only"))
     elif exc_type == "OSError" and ".accept(" in str(failure.params.get("exc_code", "")):
         found.append(tr(lang, "hint.accept_without_listen"))
     elif exc_type == "UnicodeDecodeError" and not cuts_a_character(exc_message):

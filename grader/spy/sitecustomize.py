@@ -278,7 +278,7 @@ def _install(config):
             else:
                 write = bool((flags or 0) & (os.O_WRONLY | os.O_RDWR))
             budget["open"] -= 1
-            emit("open", path=full, write=write)
+            emit("open", path=full, given=path, write=write)
         except Exception:
             pass  # an audit hook that raises would break the student's open()
 
