@@ -4,6 +4,7 @@ probe API (grader/probe.py)."""
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from difflib import SequenceMatcher
@@ -177,6 +178,15 @@ class Expect:
         return {"how": Message(f"how.{how}"), "value": value}
 
 
+def codec_of(message: str) -> str | None:
+    """The codec a UnicodeDecodeError names ("'gbk' codec can't decode byte 0xad ..."), normalised."""
+    found = re.match(r"'([\w-]+)' codec", message)
+    try:
+        return codecs.lookup(found.group(1)).name if found else None
+    except LookupError:
+        return None
+
+
 def explain(process: StudentProcess | None, kind: str, since: float = 0.0, exited_kind: str = "exited",
             **params) -> CheckFailed:
     """A failure of `kind`, unless the process's own fate explains it better: an uncaught
@@ -203,7 +213,12 @@ def explain(process: StudentProcess | None, kind: str, since: float = 0.0, exite
             status=process.returncode,
             in_thread=bool(exception.get("thread")),
         )
-        return CheckFailed("decode_error" if exception["type"] == "UnicodeDecodeError" else "crashed", cause=kind, **params)
+        if exception["type"] == "UnicodeDecodeError":
+            used = codec_of(exception["message"])
+            if used and used != process.encoding:  # gbk where the other side speaks UTF-8, or the other way round
+                return CheckFailed("encoding_mismatch", cause=kind, used=used, encoding=process.encoding, **params)
+            return CheckFailed("decode_error", cause=kind, **params)
+        return CheckFailed("crashed", cause=kind, **params)
     if not process.running and process.limit_hit() is not None:
         return CheckFailed("stopped_by_limit", cause=kind, limit=process.limit_hit(), **params)
     if not process.running:

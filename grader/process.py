@@ -109,7 +109,7 @@ class StudentProcess:
     """A running student script; create with `start()`, end with `stop()` (always)."""
 
     def __init__(self, role: str, script: Path, argv: list[str], cwd: Path, env: dict, spy_config: dict,
-                 stopped_by=lambda returncode: None, exit_status=None, answers=()):
+                 stopped_by=lambda returncode: None, exit_status=None, answers=(), encoding: str = "utf-8"):
         self.role = role
         self.script = script
         self.cwd = cwd
@@ -131,6 +131,7 @@ class StudentProcess:
         self._stopped_by = stopped_by  # returncode -> the limit that ended it (a Message), or None
         self._exit_status = exit_status or (lambda code: code)  # a wrapper's status -> Popen's (-N: signal N)
         self._answers = tuple(answers)  # (compiled pattern, line): prompts the grader answers itself
+        self.encoding = encoding  # of the text the grader's side sends it (gbk for a Windows tool)
 
     # ---------------------------------------------------------------- life cycle
 

@@ -129,6 +129,11 @@ def show_bytes(data: bytes | str, limit: int = 60) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
+        try:  # Chinese text from or for a Windows tool: readable, and said to be GBK
+            text = raw.decode("gbk")
+            return f'"{printable(text[:limit])}" (GBK)' + (f" … ({len(raw)} B)" if len(text) > limit else "")
+        except UnicodeDecodeError:
+            pass
         shown = repr(raw[:limit])
         return shown + (f" … ({len(raw)} B)" if len(raw) > limit else "")
     escaped = printable(text[:limit])

@@ -127,6 +127,7 @@ class Sandbox:
             stopped_by=self.limits.stopped_by,
             exit_status=fsview.exit_status if self.confined else None,
             answers=[(re.compile(pattern), line) for pattern, line in self.exercise.prompts],
+            encoding=self.exercise.encoding,
         )
         if role in self.processes:
             self.processes[role].stop()

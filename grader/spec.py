@@ -7,6 +7,7 @@ loader builds remembers its line, so an error reads `exercises/udp_dict.yaml:14:
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -300,6 +301,7 @@ class Exercise:
     # (pattern, line): a prompt the grader answers itself whenever a program shows it, as a
     # person would (`input('input server ip:')` gets 127.0.0.1, a file name prompt image.jpg)
     prompts: tuple[tuple[str, str], ...] = ()
+    encoding: str = "utf-8"  # of the grader's text on the wire: gbk where the handout's peer was a Windows tool
     python_checks: tuple[Path, ...] = field(default=())
 
     @property
@@ -413,7 +415,8 @@ def _text(where, mapping, key, parent) -> Text:
 
 
 def _exercise(data, path: Path, where: _Where) -> Exercise:
-    allowed = ("id", "title", "handout", "files", "fixtures", "stand_ins", "prompts", "ports", "checks", "python_checks")
+    allowed = ("id", "title", "handout", "files", "fixtures", "stand_ins", "prompts", "encoding", "ports", "checks",
+               "python_checks")
     _expect_keys(where, data, allowed, ("id", "title", "handout", "files", "checks"), "an exercise")
     ex_id = data["id"]
     if ex_id != path.stem:
@@ -457,6 +460,11 @@ def _exercise(data, path: Path, where: _Where) -> Exercise:
         except re.error as exc:
             raise where.error(line, f"prompt pattern {prompt['matches']!r} is not a valid regular expression: {exc}") from None
         prompts.append((str(prompt["matches"]), str(prompt["answer"])))
+    encoding = data.get("encoding", "utf-8")
+    try:
+        encoding = codecs.lookup(str(encoding)).name
+    except LookupError:
+        raise where.error(where.line_of(data, "encoding"), f"unknown encoding {encoding!r}; e.g. utf-8 or gbk") from None
     python_checks = []
     for name in data.get("python_checks") or ():
         file = path.parent / ex_id / name
@@ -480,6 +488,7 @@ def _exercise(data, path: Path, where: _Where) -> Exercise:
         fixtures=fixtures,
         stand_ins=stand_ins,
         prompts=tuple(prompts),
+        encoding=encoding,
         python_checks=tuple(python_checks),
     )
 

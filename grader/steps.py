@@ -10,12 +10,12 @@ from .probe import Probe
 from .spec import Step
 
 
-def payload(args) -> bytes:
-    """The bytes a `send` step describes: `text` (UTF-8) or `hex`, `repeat` times."""
+def payload(probe: Probe, args) -> bytes:
+    """The bytes a `send` step describes: `text` (in the exercise's encoding) or `hex`, `repeat` times."""
     if "hex" in args:
         data = bytes.fromhex(args["hex"])
     else:
-        data = args.get("text", "").encode("utf-8")
+        data = args.get("text", "").encode(probe.exercise.encoding)
     return data * args["repeat"]
 
 
@@ -30,9 +30,9 @@ def listening(probe: Probe, args):
 def send(probe: Probe, args):
     client = probe.client(args["port"], args["from"])
     if "chunk" in args or args["paced"]:  # TCP only (checked by spec.py)
-        client.send(payload(args), chunk=args.get("chunk"), paced=args["paced"], characters=args["characters"])
+        client.send(payload(probe, args), chunk=args.get("chunk"), paced=args["paced"], characters=args["characters"])
     else:
-        client.send(payload(args))
+        client.send(payload(probe, args))
 
 
 def connect(probe: Probe, args):

@@ -73,6 +73,8 @@ def hints(lang: str, check: CheckResult) -> list[str]:
         return [tr(lang, "hint.stopped_by_limit")]
     if limit_hint(exc_type, exc_message):
         return [tr(lang, limit_hint(exc_type, exc_message), vars(LIMITS))]
+    if failure.kind == "encoding_mismatch":  # names both encodings: nothing fits better
+        return [tr(lang, "hint.encoding_mismatch", failure.params)]
     crash = failure.kind in ("crashed", "decode_error")
     if check.help is not None and not (crash and has(f"hint.exc.{exc_type}")):
         # A crash the check's help does not foresee (a ValueError in a client's first line) is
