@@ -18,9 +18,9 @@ POLL = 0.02  # how often a wait re-checks a process that may have died meanwhile
 SETTLE = 1.0  # how long a busy process may take to finish (exit, crash, wait) before it is judged
 
 
-def decode(data: bytes) -> str | None:
+def decode(data: bytes, encoding: str = "utf-8") -> str | None:
     try:
-        return data.decode("utf-8")
+        return data.decode(encoding)
     except UnicodeDecodeError:
         return None
 
@@ -178,6 +178,11 @@ class Expect:
         return {"how": Message(f"how.{how}"), "value": value}
 
 
+def other_encoding(encoding: str) -> str:
+    """The encoding a student mixes up with this one: the course's two are UTF-8 and GBK."""
+    return "gbk" if encoding == "utf-8" else "utf-8"
+
+
 def codec_of(message: str) -> str | None:
     """The codec a UnicodeDecodeError names ("'gbk' codec can't decode byte 0xad ..."), normalised."""
     found = re.match(r"'([\w-]+)' codec", message)
@@ -216,7 +221,9 @@ def explain(process: StudentProcess | None, kind: str, since: float = 0.0, exite
         if exception["type"] == "UnicodeDecodeError":
             used = codec_of(exception["message"])
             if used and used != process.encoding:  # gbk where the other side speaks UTF-8, or the other way round
-                return CheckFailed("encoding_mismatch", cause=kind, used=used, encoding=process.encoding, **params)
+                detail = f"{exception['type']}: {params['exc_message']}"
+                return CheckFailed("encoding_mismatch", cause=kind, used=used, encoding=process.encoding, detail=detail,
+                                   **params)
             return CheckFailed("decode_error", cause=kind, **params)
         return CheckFailed("crashed", cause=kind, **params)
     if not process.running and process.limit_hit() is not None:

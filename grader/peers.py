@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import CheckFailed
-from .expect import POLL, decode, explain, file_mismatch, lines_mismatch, lines_of, text_lines
+from .expect import POLL, decode, explain, file_mismatch, lines_mismatch, lines_of, other_encoding, text_lines
 from .results import Message
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ class Peer:
         network = probe.sandbox.network
         port = probe.exercise.ports[port_name]
         self.reply, self.text, self.table, self.missing, self.silent_on = reply, text, table, missing, silent_on
+        self.encoding = probe.exercise.encoding  # of its text: gbk for the handout's Windows tool
         self.sock = network.socket(socket.AF_INET, self.kind)
         try:
             self.sock.bind((network.peer_host, network.peer_port(port.port)))
@@ -57,18 +58,28 @@ class Peer:
         probe.sandbox.on_close(self.close)
 
     def answer(self, data: bytes) -> bytes | None:
-        text = decode(data)
+        text = decode(data, self.encoding)
         if self.reply == "none" or (text is not None and text in self.silent_on):
             return None
         if self.reply == "echo":
             return data
         if self.reply == "text":
-            return self.text.encode("utf-8")
+            return self.text.encode(self.encoding)
         if self.reply == "keywords":  # the Q&A bot: the first keyword the question contains
             answer = next((answer for key, answer in self.table.items() if key in (text or "")), self.missing)
-            return answer.encode("utf-8")
+            return answer.encode(self.encoding)
         word = (text or "").strip()
-        return self.table.get(word, self.missing).encode("utf-8")
+        return self.table.get(word, self.missing).encode(self.encoding)
+
+    def mismatch(self, equals: list[str], got: list[bytes], process) -> CheckFailed:
+        """What the client sent is not what was typed: in the other encoding (gbk for utf-8, or
+        the other way round), or just different."""
+        used = other_encoding(self.encoding)
+        if [decode(item, used) for item in got[: len(equals)]] == list(equals):
+            script = process.script.name if process is not None else "client"
+            return CheckFailed("encoding_mismatch", used=used, encoding=self.encoding, script=script,
+                               detail=Message("detail.sent", {"got": got[0]}))
+        return CheckFailed("wrong_data", expected=list(equals), got=got)
 
     def _serve(self) -> None:
         raise NotImplementedError
@@ -112,8 +123,8 @@ class UdpPeer(Peer):
                     pass
 
     def expect_received(self, equals: list[str], allow_extra=(), within: float = 3.0, client: str = "client") -> None:
-        wanted = [line.encode("utf-8") for line in equals]
-        extra = {line.encode("utf-8") for line in allow_extra}
+        wanted = [line.encode(self.encoding) for line in equals]
+        extra = {line.encode(self.encoding) for line in allow_extra}
         process = self.probe.sandbox.processes.get(client)
         with self.probe.sandbox.step("received", expected=list(equals)) as record:
             deadline = time.monotonic() + within
@@ -127,7 +138,7 @@ class UdpPeer(Peer):
             if not got:
                 raise explain(process, "not_sent", exited_kind="not_sent", within=within, expected=list(equals))
             if head != wanted or any(item not in extra for item in tail):
-                raise CheckFailed("wrong_data", expected=list(equals), got=got)
+                raise self.mismatch(equals, got, process)
             record.note = Message("note.received", {"count": len(got)})
 
     def sync(self, within: float = 2.0) -> list[bytes]:
@@ -238,8 +249,8 @@ class TcpPeer(Peer):
                 self.changed.wait_for(lambda: self._marker is None and self.open_connections == 0, within)
 
     def expect_received(self, equals: list[str], allow_extra=(), within: float = 3.0, client: str = "client") -> None:
-        wanted = "".join(equals).encode("utf-8")
-        extra = [line.encode("utf-8") for line in allow_extra if line]
+        wanted = "".join(equals).encode(self.encoding)
+        extra = [line.encode(self.encoding) for line in allow_extra if line]
         process = self.probe.sandbox.processes.get(client)
         with self.probe.sandbox.step("received", expected=list(equals)) as record:
             got = self.received_when(lambda: len(self.received) >= len(wanted), process, within)
@@ -249,7 +260,7 @@ class TcpPeer(Peer):
             while rest and any(rest.startswith(item) for item in extra):
                 rest = rest[len(next(item for item in extra if rest.startswith(item))):]
             if not got.startswith(wanted) or rest:
-                raise CheckFailed("wrong_data", expected=list(equals), got=[got])
+                raise self.mismatch(["".join(equals)], [got], process)
             record.note = Message("note.received_bytes", {"count": len(got)})
 
     def expect_received_file(self, name: str, data: bytes, within: float = 5.0, client: str = "client") -> None:

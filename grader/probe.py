@@ -196,7 +196,10 @@ class Probe:
                     if number != port.port:
                         self.sandbox.warn("warn.client_other_port", script=process.script.name,
                                           expected=port.port, actual=number)
-                    if host not in LOCAL_HOSTS:
+                    if port.host is not None and host != port.host:
+                        self.sandbox.warn("warn.client_other_host", script=process.script.name, address=host,
+                                          expected=port.host)
+                    elif port.host is None and host not in LOCAL_HOSTS:
                         self.sandbox.warn("warn.client_address", script=process.script.name, address=host)
 
 

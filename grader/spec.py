@@ -251,6 +251,7 @@ class Port:
     proto: str  # "udp" or "tcp"
     port: int  # the handout's port
     strict: bool = False  # another port fails instead of warning
+    host: str | None = None  # the address a client must send to, where the handout names one (192.168.1.103)
 
 
 @dataclass(frozen=True)
@@ -429,12 +430,13 @@ def _exercise(data, path: Path, where: _Where) -> Exercise:
     ports = {}
     for name, port in (data.get("ports") or {}).items():
         line = where.line_of(data["ports"], name)
-        _expect_keys(where, port, ("proto", "port", "strict"), ("proto", "port"), f"port {name!r}")
+        _expect_keys(where, port, ("proto", "port", "strict", "host"), ("proto", "port"), f"port {name!r}")
         if port["proto"] not in ("udp", "tcp"):
             raise where.error(line, f"port {name!r}: proto must be udp or tcp, not {port['proto']!r}")
         if not isinstance(port["port"], int) or not 0 < port["port"] < 65536:
             raise where.error(line, f"port {name!r}: port must be a number from 1 to 65535")
-        ports[name] = Port(name, port["proto"], port["port"], bool(port.get("strict", False)))
+        ports[name] = Port(name, port["proto"], port["port"], bool(port.get("strict", False)),
+                           str(port["host"]) if "host" in port else None)
 
     fixtures = tuple(data.get("fixtures") or ())
     for fixture in fixtures:
