@@ -302,7 +302,8 @@ class Student:
         return self._idle_polls >= SETTLE
 
     def expect_exit(self, code: int | None = 0, within: float = 3.0) -> None:
-        with self.sandbox.step("exit", script=self.process.script.name, code=code) as record:
+        kind = "exit" if code is not None else "exit_any"
+        with self.sandbox.step(kind, script=self.process.script.name, code=code) as record:
             if not self.process.wait_exit(within):
                 events = self.process.events
                 waiting_recv = bool(events) and events[-1]["ev"] == "wait" and self.process.idle()

@@ -161,7 +161,7 @@ STEP_KINDS: dict[str, StepKind] = {
     "exit": StepKind(
         args={
             "student": Arg((str,), True, refers_to="role"),
-            "code": Arg((int,), default=0),
+            "code": Arg((int, str), default=0),  # or "any"
             "within": Arg(_NUM, default=3.0),
         },
         timeout_arg="within",
@@ -577,6 +577,8 @@ def _step(raw, where, files, ports, check_line) -> Step:
         raise where.error(line, f"step '{what}' needs a tcp port; {args['port']!r} is {ports[args['port']].proto}")
     if kind == "response" and isinstance(args.get("status"), str) and args["status"] != "any":
         raise where.error(line, f"response status must be a number or 'any', not {args['status']!r}")
+    if kind == "exit" and isinstance(args.get("code"), str) and args["code"] != "any":
+        raise where.error(line, f"exit code must be a number or 'any', not {args['code']!r}")
     if kind == "browser" and args.get("shows", "image") != "image":
         raise where.error(line, f"a browser step can check that the page shows 'image', not {args['shows']!r}")
     if kind == "peer":

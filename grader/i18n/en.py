@@ -31,6 +31,7 @@ MESSAGES = {
     "step.peer": "reference server on {proto} {port} ({reply})",
     "step.type": "type \"{line}\" into {script}",
     "step.stdout": "{script} prints text that {how} \"{value}\"",
+    "step.exit_any": "{script} ends (with any status)",
     "step.exit": "{script} exits with status {code}",
     "step.received": "reference server received {expected}",
     # how a step went

@@ -30,6 +30,7 @@ MESSAGES = {
     "step.peer": "参考服务器在 {proto} {port}（{reply}）",
     "step.type": "向 {script} 输入「{line}」",
     "step.stdout": "{script} 打印的内容{how}「{value}」",
+    "step.exit_any": "{script} 结束（任意退出状态）",
     "step.exit": "{script} 以状态 {code} 退出",
     "step.received": "参考服务器收到 {expected}",
     "peer.echo": "回声",
