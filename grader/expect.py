@@ -192,6 +192,17 @@ def codec_of(message: str) -> str | None:
         return None
 
 
+def back_in_accept(process: StudentProcess, since: float) -> bool:
+    """The server waits in accept() again, after serving a client, with no other event since:
+    it left the client still connected without reading its next message."""
+    calls = process.events_of("accepting")
+    if len(calls) < 2 or not process.idle():
+        return False
+    last = calls[-1]
+    return all(event["t"] <= last["t"] for event in process.events if event["ev"] not in ("input",)) \
+        and last["t"] >= since
+
+
 def explain(process: StudentProcess | None, kind: str, since: float = 0.0, exited_kind: str = "exited",
             **params) -> CheckFailed:
     """A failure of `kind`, unless the process's own fate explains it better: an uncaught
@@ -226,6 +237,8 @@ def explain(process: StudentProcess | None, kind: str, since: float = 0.0, exite
                                    **params)
             return CheckFailed("decode_error", cause=kind, **params)
         return CheckFailed("crashed", cause=kind, **params)
+    if process.running and kind in ("wrong_output", "no_reply") and back_in_accept(process, since):
+        return CheckFailed("back_to_accept", cause=kind, **params)
     if not process.running and process.limit_hit() is not None:
         return CheckFailed("stopped_by_limit", cause=kind, limit=process.limit_hit(), **params)
     if not process.running:

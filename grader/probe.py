@@ -125,7 +125,8 @@ class Probe:
                 kind = "ignores_marker"
             elif got is None:
                 raise files.missing(self.sandbox, process, path)
-            params = dict(where=path, path=path, expected=wanted, got=lines, count=len(lines),
+            shown = lines or Message("note.file_empty")  # "-" would puzzle: say the file is empty
+            params = dict(where=path, path=path, expected=wanted, got=shown, count=len(lines),
                           expected_count=len(wanted), marker=(marker or "").encode(), within=within)
             if kind == "records_missing":  # a crash or an exit explains a short file best
                 raise explain(process, kind, exited_kind=kind, **params)

@@ -73,8 +73,8 @@ def hints(lang: str, check: CheckResult) -> list[str]:
         return [tr(lang, "hint.stopped_by_limit")]
     if limit_hint(exc_type, exc_message):
         return [tr(lang, limit_hint(exc_type, exc_message), vars(LIMITS))]
-    if failure.kind == "encoding_mismatch":  # names both encodings: nothing fits better
-        return [tr(lang, "hint.encoding_mismatch", failure.params)]
+    if failure.kind in PRECISE:  # the cause is certain: its hint fits better than the check's help
+        return [tr(lang, f"hint.{failure.kind}", failure.params)]
     crash = failure.kind in ("crashed", "decode_error")
     if check.help is not None and not (crash and has(f"hint.exc.{exc_type}")):
         # A crash the check's help does not foresee (a ValueError in a client's first line) is
@@ -107,6 +107,7 @@ def hints(lang: str, check: CheckResult) -> list[str]:
     return found
 
 
+PRECISE = ("encoding_mismatch", "back_to_accept")  # failure kinds whose hint outranks a check's help
 TYPED_LINES = 6  # the last lines typed into a program, shown when its check failed
 SHOWS_OUTPUT = ("wrong_output", "exited", "did_not_exit")  # failures where what it printed tells why
 

@@ -7,6 +7,7 @@ inherited pipe and the moment they happen, the events the grader waits for and e
     bind / listen     readiness within a millisecond, and the port and address really used
     connect / sendto  where a client really sent (the grader warns about hard-coded ones)
     wait              a bound socket waits for data or a connection for the first time
+    accepting         each call of accept(): a server back there left its last client unserved
     recv_after_eof    recv() is called again on a connection that already returned b'' (the
                       peer closed): the program spins instead of ending that connection
     input             the program now waits for a line on stdin
@@ -39,7 +40,7 @@ def _install(config):
         if proto in config:
             host, _, port = config[proto].rpartition(":")
             redirect[proto] = (host, int(port))
-    budget = {"sendto": 200, "connect": 200, "open": 200}
+    budget = {"sendto": 200, "connect": 200, "open": 200, "accept": 200}
 
     def emit(event, **fields):
         # One line per event, a Python literal the grader reads with ast.literal_eval
@@ -146,7 +147,7 @@ def _install(config):
     at_eof = weakref.WeakSet()  # stream sockets whose recv() returned b''
     spinning = []  # reported once per process
 
-    def waits(real, receives_bytes):
+    def waits(real, receives_bytes, accepts=False):
         """Wrap a receiving call: the first time a bound socket waits, the program is serving;
         a second b'' from the same connection means the program loops on a closed connection."""
 
@@ -158,6 +159,9 @@ def _install(config):
                     emit("wait", proto=key[0], port=key[1])
             except OSError:
                 pass
+            if accepts and budget["accept"] > 0:  # each call: back in accept() with a client still connected?
+                budget["accept"] -= 1
+                emit("accepting")
             result = real(self, *args, **kwargs)
             if receives_bytes and not result and not spinning and self.type & 0xF == socket.SOCK_STREAM:
                 if self in at_eof:
@@ -169,7 +173,7 @@ def _install(config):
         return wrapper
 
     for name in ("recv", "recvfrom", "recv_into", "recvfrom_into", "accept"):
-        setattr(cls, name, waits(getattr(cls, name), name in ("recv", "recv_into")))
+        setattr(cls, name, waits(getattr(cls, name), name in ("recv", "recv_into"), name == "accept"))
     cls.bind, cls.listen = bind, listen
     cls.connect, cls.connect_ex, cls.sendto = steered(real_connect), steered(real_connect_ex), sendto
 
