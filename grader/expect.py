@@ -8,6 +8,7 @@ import codecs
 import re
 import unicodedata
 from difflib import SequenceMatcher
+from pathlib import Path
 
 from .errors import CheckFailed
 from .process import StudentProcess
@@ -193,14 +194,30 @@ def codec_of(message: str) -> str | None:
 
 
 def back_in_accept(process: StudentProcess, since: float) -> bool:
-    """The server waits in accept() again, after serving a client, with no other event since:
-    it left the client still connected without reading its next message."""
+    """The server waits in accept() again (its last event), while a connection it accepted
+    holds bytes it never read: it left that client without reading its next message."""
     calls = process.events_of("accepting")
-    if len(calls) < 2 or not process.idle():
+    if len(calls) < 2 or calls[-1]["t"] < since or not process.idle():
         return False
-    last = calls[-1]
-    return all(event["t"] <= last["t"] for event in process.events if event["ev"] not in ("input",)) \
-        and last["t"] >= since
+    if any(event["t"] > calls[-1]["t"] for event in process.events if event["ev"] != "input"):
+        return False
+    return unread_bytes(process.pid, {event["bound"][1] for event in process.events_of("listen")})
+
+
+def unread_bytes(pid: int, ports: set[int]) -> bool:
+    """An established TCP connection to one of `ports` has bytes its program has not read
+    (rx_queue in /proc/PID/net/tcp, the table of the process's network namespace)."""
+    for table in ("tcp", "tcp6"):
+        try:
+            rows = Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            local_port, state, rx_queue = int(fields[1].rsplit(":", 1)[1], 16), fields[3], int(fields[4].split(":")[1], 16)
+            if state == "01" and local_port in ports and rx_queue > 0:
+                return True
+    return False
 
 
 def explain(process: StudentProcess | None, kind: str, since: float = 0.0, exited_kind: str = "exited",
