@@ -80,7 +80,8 @@ class Peer:
         """What the client sent is not what was typed: in the other encoding (gbk for utf-8, or
         the other way round), or just different."""
         used = other_encoding(self.encoding)
-        if [decode(item, used) for item in got[: len(equals)]] == list(equals):
+        head = got[: len(equals)]
+        if [decode(item, self.encoding) for item in head] != list(equals) and [decode(item, used) for item in head] == list(equals):
             script = process.script.name if process is not None else "client"
             return CheckFailed("encoding_mismatch", used=used, encoding=self.encoding, script=script,
                                detail=Message("detail.sent", {"got": got[0]}))

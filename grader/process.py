@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import compileall
+import contextlib
 import ctypes
 import hashlib
 import os
@@ -463,19 +464,24 @@ def descendants(root: int) -> list[int]:
 
 
 def reap_orphans(group: int) -> None:
-    """Reap the dead processes of a process group that were handed to us (we are the
+    """Kill and reap the processes of a process group that were handed to us (we are the
     subreaper) after their parent ended without waiting for them: bubblewrap's init does that
-    when the program ends by itself. Only that group's: another check's are not ours to take."""
+    when the program ends by itself, and as a user who is not root bubblewrap's helper may
+    still be running then. Only that group's: another check's are not ours to take."""
     for pid in descendants(os.getpid()):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if fields[0] == "Z" and int(fields[2]) == group:  # state, ppid, pgrp
-            try:
-                os.waitpid(pid, 0)
-            except ChildProcessError:
-                pass
+        if int(fields[2]) != group:  # ppid, pgrp
+            continue
+        if fields[0] != "Z":
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
 
 
 def kill_and_reap(pids, within: float = 2.0) -> None:
