@@ -106,6 +106,9 @@ class Typed:
     prompt: str | None
 
 
+WRAPPERS = ("bwrap", "prlimit", "sh", "nsenter", "unshare")  # what runs around a student's program
+
+
 class StudentProcess:
     """A running student script; create with `start()`, end with `stop()` (always)."""
 
@@ -269,6 +272,7 @@ class StudentProcess:
         the network): a server that forks a child per client is idle only when they all are.
         The process itself is not idle as a zombie (it is ending: wait for its exit status); a
         child the program never reaped is."""
+        program_seen = False
         for pid in (self.pid, *self.descendants()):
             sleeping = ("S", "D", "t", "T") if pid == self.pid else ("S", "D", "t", "T", "Z")
             try:
@@ -276,9 +280,10 @@ class StudentProcess:
                     state = (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
                     if state not in sleeping:
                         return False
+                program_seen |= state != "Z" and Path(f"/proc/{pid}/comm").read_text().strip() not in WRAPPERS
             except OSError:
                 continue  # gone: not busy
-        return True
+        return program_seen  # only wrappers left: the program ended and they are closing, not idle
 
     def sync_events(self) -> bool:
         """Take in every event the program has written so far, without blocking; False once
