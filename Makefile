@@ -12,7 +12,7 @@ GRADE_LANG ?=
 N ?= 50
 JOBS ?= 8
 
-.PHONY: grade test list soak clean
+.PHONY: grade test list soak bench clean
 
 $(VENV)/.ready: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ test: $(VENV)/.ready
 
 soak: $(VENV)/.ready
 	$(PY) tools/soak.py $(N) $(JOBS)
+
+bench: $(VENV)/.ready
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) *.egg-info
