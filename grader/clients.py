@@ -36,7 +36,8 @@ def mismatch(expect: Expect, data: bytes, text: str | None, stream: bool = False
         except UnicodeDecodeError:
             as_gbk = None
         return CheckFailed("not_utf8", got=data, gbk_text=as_gbk)
-    variant = "echoed" if sent.strip() and data.strip() == sent.strip() else "exact" if expect.equals is not None else "read"
+    echoed = sent.strip() and data.strip() == sent.strip()
+    variant = "echoed" if echoed else "read" if expect.equals is None else None  # None: the byte-for-byte hint
     return CheckFailed("wrong_reply", how=expect.params()["how"], expected=expect.params()["value"], got=data,
                        variant=variant)
 

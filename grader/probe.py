@@ -214,7 +214,7 @@ class Probe:
                                       fixture=layout.files[path].name)
                 elif event["write"] and not Path(path).is_relative_to(workdir):
                     self.sandbox.warn("warn.wrote_outside", script=process.script.name,
-                                      path=event.get("given") or path)
+                                      path=self.sandbox.shown_path(path))
 
     def close(self) -> None:
         self.sandbox.close()

@@ -280,7 +280,8 @@ class StudentProcess:
                     state = (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
                     if state not in sleeping:
                         return False
-                program_seen |= state != "Z" and Path(f"/proc/{pid}/comm").read_text().strip() not in WRAPPERS
+                if not program_seen and state != "Z":
+                    program_seen = Path(f"/proc/{pid}/comm").read_text().strip() not in WRAPPERS
             except OSError:
                 continue  # gone: not busy
         return program_seen  # only wrappers left: the program ended and they are closing, not idle

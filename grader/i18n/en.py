@@ -162,7 +162,6 @@ MESSAGES = {
     "hint.wrong_reply.echoed": "the reply is the message that was sent: look up the answer and send that, not what came in",
     "hint.wrong_reply.read": "compare your reply with the expected one above (spaces and the width of punctuation do not matter)",
     "hint.wrong_reply": "compare your reply with the expected one above, byte for byte",
-    "hint.wrong_reply.exact": "compare your reply with the expected one above, byte for byte",
     "hint.truncated": "the receive buffer is too small: use recvfrom(4096) or more",
     "hint.not_utf8": "encode text with .encode() (UTF-8) before sending",
     "hint.reply_to_wrong_address": "reply to the address recvfrom gave you: data, addr = s.recvfrom(4096); s.sendto(reply, addr)",

@@ -157,7 +157,6 @@ MESSAGES = {
     "hint.wrong_reply.echoed": "回复的就是收到的消息：要查出答案再发送，而不是把收到的原样发回去",
     "hint.wrong_reply.read": "把你的回复和上面期望的回复比较（空格、全角半角标点不影响）",
     "hint.wrong_reply": "把你的回复和上面期望的回复逐字节比较",
-    "hint.wrong_reply.exact": "把你的回复和上面期望的回复逐字节比较",
     "hint.truncated": "接收缓冲区太小：用 recvfrom(4096) 或更大",
     "hint.not_utf8": "发送前用 .encode()（UTF-8）把文本编码成字节",
     "hint.reply_to_wrong_address": "回复到 recvfrom 给你的地址：data, addr = s.recvfrom(4096); s.sendto(reply, addr)",
