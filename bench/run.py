@@ -14,7 +14,12 @@ bench/results.json). Medians over `--reps` repetitions.
    is 2 s; the aim is at most 2.3 s).
 3. The same checks written the way courses write them: pytest, `subprocess.Popen`, then
    `time.sleep(1)` before probing, one test per check. The ratio netgrader / that harness.
-4. A batch of `--batch` udp_dict submissions (the reference and every broken one, repeated),
+4. udp_dict's MySQL service (grader/database.py): a private MariaDB's start-up (copying the data
+   directory made once per machine, starting mariadbd, connecting), loading the exercise's
+   4,660 words, and the per-write check a check pays; then the same checks graded on a server
+   that reads dict.txt (the reference) and on one that asks MySQL (tests/students/udp_dict/
+   mysql-lookup): the grading and the median server check, side by side.
+5. A batch of `--batch` udp_dict submissions (the reference and every broken one, repeated),
    graded with 1, 2, 4, 8 and 16 jobs: gradings per minute and the peak memory of one grading
    (the grader's process, from wait4).
 
@@ -204,7 +209,42 @@ def silent_verdict(tmp: Path, reps: int) -> dict:
     return {"step_limit_s": 2.0, "verdict_after_s": statistics.median(steps)}
 
 
-# ---------------------------------------------------------------- 4. batch throughput
+# ---------------------------------------------------------------- 4. the database service
+
+def database_costs(tmp: Path, reps: int) -> dict:
+    from grader import database
+
+    reason = database.unavailable()
+    if reason is not None:
+        return {"skipped": reason}
+    exercise = spec.load(ROOT / "exercises" / "udp_dict.yaml")
+    costs: dict[str, list[float]] = {"start_s": [], "load_s": [], "unchanged_s": []}
+    for _ in range(reps):
+        started = time.perf_counter()
+        server = database.Server(*database.binaries())
+        loading = time.perf_counter()
+        server.prepare(exercise.database, exercise.fixture_dir)
+        checking = time.perf_counter()
+        server.prepare(exercise.database, exercise.fixture_dir)
+        done = time.perf_counter()
+        server.stop()
+        for key, value in zip(costs, (loading - started, checking - loading, done - checking)):
+            costs[key].append(value)
+    row = {key: statistics.median(values) for key, values in costs.items()}
+    mysql = assemble(ROOT / "tests" / "students" / "udp_dict" / "mysql-lookup", tmp)
+    for name, folder in (("dict_txt", ROOT / "reference" / "udp_dict"), ("mysql", mysql)):
+        gradings, checks = [], []
+        for n in range(reps):
+            started = time.perf_counter()
+            report, _ = grade("udp_dict", folder, tmp / f"db-{name}-{n}.json")
+            gradings.append(time.perf_counter() - started)
+            checks += [c["duration"] for c in report["checks"] if c["id"].startswith("server-")]
+        row[f"{name}_grade_s"] = statistics.median(gradings)
+        row[f"{name}_server_check_s"] = statistics.median(checks)
+    return row
+
+
+# ---------------------------------------------------------------- 5. batch throughput
 
 def batch(tmp: Path, size: int, jobs_list: list[int]) -> list[dict]:
     folders = [ROOT / "reference" / "udp_dict"] + [assemble(e.parent, tmp) for e in
@@ -262,6 +302,14 @@ def main() -> int:
         results["silent_server"] = silent_verdict(tmp, args.reps)
         print(f"a server that never replies: verdict after {results['silent_server']['verdict_after_s']:.2f} s "
               f"(the step's limit: 2.0 s)")
+        db = results["database"] = database_costs(tmp, args.reps)
+        if "skipped" in db:
+            print(f"udp_dict with MySQL: skipped ({db['skipped']})")
+        else:
+            print(f"udp_dict with MySQL: MariaDB starts in {db['start_s']:.2f} s, loads the words in {db['load_s']:.3f} s, "
+                  f"{db['unchanged_s'] * 1000:.1f} ms per check to see nothing was written; grading "
+                  f"{db['dict_txt_grade_s']:.2f} s on dict.txt, {db['mysql_grade_s']:.2f} s on MySQL; "
+                  f"a server check {db['dict_txt_server_check_s']:.3f} s vs {db['mysql_server_check_s']:.3f} s")
         results["batch"] = batch(tmp, args.batch, [int(j) for j in args.jobs.split(",")])
         for row in results["batch"]:
             print(f"batch of {row['gradings']} udp_dict submissions, {row['jobs']:>2} jobs: "

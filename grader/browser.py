@@ -20,10 +20,10 @@ import signal
 import socket
 import subprocess
 import tempfile
-import threading
 import time
 
 from .process import descendants, kill_and_reap, marked_processes
+from .relay import Relay, listen
 
 FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
@@ -57,76 +57,21 @@ def above_nine(fd: int) -> int:
     return moved
 
 
-class Relay:
-    """Stands between the browser and the student's server, in the check's network, and hands
-    the server only connections that carry a request.
+def relay_to(network, target: tuple[str, int]) -> Relay:
+    """A relay in the check's network that hands the student's server, at `target`, only the
+    browser's connections that carry a request (see grader/relay.py for why)."""
 
-    Why: Chromium opens speculative connections it may close unused. A server that accepts
-    one connection (the course's own demo does) then sometimes gets an empty one and exits
-    before the real request comes, by chance and more often on a loaded machine. Everything
-    else passes through unchanged, both ways, until either side closes."""
-
-    def __init__(self, network, target: tuple[str, int]):
-        self._network, self._target = network, target
-        self._listener = network.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._listener.bind(("127.0.0.1", 0))
-        self._listener.listen(16)
-        self.port = self._listener.getsockname()[1]
-        self._wake_r, self._wake_w = socket.socketpair()
-        self._pending: set[socket.socket] = set()  # browser connections that sent nothing yet
-        self._other: dict[socket.socket, socket.socket] = {}  # each side of a relayed pair
-        self._thread = threading.Thread(target=self._serve, name="browser-relay", daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while True:
-            watched = [self._listener, self._wake_r, *self._pending, *self._other]
-            ready, _, _ = select.select(watched, [], [])
-            if self._wake_r in ready:
-                return
-            for sock in ready:
-                if sock is self._listener:
-                    self._pending.add(self._listener.accept()[0])
-                elif sock in self._pending or sock in self._other:
-                    self._forward(sock)
-
-    def _forward(self, sock: socket.socket) -> None:
+    def connect():
+        upstream = network.socket(socket.AF_INET, socket.SOCK_STREAM)
+        upstream.settimeout(3)
         try:
-            data = sock.recv(65536)
+            upstream.connect(target)
         except OSError:
-            data = b""
-        if sock in self._pending:
-            self._pending.discard(sock)
-            if not data:  # a connection the browser gave up unused: the server never sees it
-                sock.close()
-                return
-            upstream = self._network.socket(socket.AF_INET, socket.SOCK_STREAM)
-            upstream.settimeout(3)
-            try:
-                upstream.connect(self._target)
-            except OSError:  # refused: the browser sees it refused too
-                upstream.close()
-                sock.close()
-                return
-            self._other[sock], self._other[upstream] = upstream, sock
-        other = self._other.get(sock)
-        if other is None:
-            return
-        try:
-            if data:
-                other.sendall(data)
-                return
-        except OSError:
-            pass
-        for end in (sock, other):  # one side closed (or failed): close the pair
-            self._other.pop(end, None)
-            end.close()
+            upstream.close()
+            raise
+        return upstream
 
-    def close(self) -> None:
-        self._wake_w.send(b"x")
-        self._thread.join(timeout=2)
-        for sock in (self._listener, self._wake_r, self._wake_w, *self._pending, *self._other):
-            sock.close()
+    return Relay(listen(network, 0), connect, wait_for_data=True)
 
 
 class BrowserError(Exception):

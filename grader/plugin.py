@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from . import browser, spec, steps
-from .errors import CheckFailed
+from . import browser, database, spec, steps
+from .errors import CheckFailed, HarnessError
 from .probe import Probe
 from .results import ERROR, FAILED, PASSED, SKIPPED, CheckResult, Failure, GradeResult, Message, ProcessReport
 from .sandbox import Sandbox
@@ -202,6 +202,8 @@ def pytest_runtest_setup(item):
     reason = Message("skip.needs", {"needs": ", ".join(unmet)}) if unmet else None
     if reason is None and any(step.kind == "browser" for step in check.steps) and browser.find_chromium() is None:
         reason = Message("skip.no_browser")
+    if reason is None:
+        reason = _no_database(check, exercise, grading.open(exercise))
     if reason is not None:
         result = _result(check, exercise, SKIPPED, strict=grading.strict)
         result.skip_reason = reason
@@ -209,11 +211,32 @@ def pytest_runtest_setup(item):
         pytest.skip(reason.key)
 
 
+def _no_database(check, exercise, submission) -> Message | None:
+    """Why a check that starts a program using the exercise's database cannot run here: no
+    MariaDB (or it did not start). Starting it here also keeps its start-up out of the check."""
+    if exercise.database is None:
+        return None
+    roles = {step.args["student"] for step in check.steps if step.kind == "start"}
+    scripts = [submission.folder / submission.files[role] for role in roles if role in submission.files]
+    if not any(database.wanted_by(script.read_text("utf-8", "replace")) for script in scripts):
+        return None
+    try:
+        database.server()
+    except HarnessError as exc:
+        return Message("skip.no_database", {"reason": str(exc)})
+    return None
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
-    if item.getparent(ExerciseFile) is None or call.when != "call":
+    if item.getparent(ExerciseFile) is None:
+        return
+    if call.when == "setup" and report.failed:  # a grader bug before the check ran: reported, not lost
+        grading = item.config.stash[GRADING]
+        grading.add(exercise_of(item), _result(check_of(item), exercise_of(item), PASSED, excinfo=call.excinfo), None)
+    if call.when != "call":
         return
     grading = item.config.stash[GRADING]
     exercise = exercise_of(item)

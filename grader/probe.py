@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .clients import TcpClient, UdpClient
 from .errors import CheckFailed, HarnessError
-from . import browser, files
+from . import browser, database, files
 from .expect import LOCAL_HOSTS, POLL, Expect, explain, file_mismatch, lines_mismatch, lines_of, text_lines
 from .peers import TcpPeer, UdpPeer, load_table
 from .process import StudentProcess
@@ -142,7 +142,7 @@ class Probe:
             executable = browser.find_chromium()
             if executable is None:
                 raise HarnessError("no Chromium to open the page (apt-get install chromium)")
-            relay = browser.Relay(self.sandbox.network, (host, port))
+            relay = browser.relay_to(self.sandbox.network, (host, port))
             try:
                 env = self.sandbox.marked(dict(os.environ))
                 with browser.Browser(self.sandbox.network.wrap, executable, env) as chromium:
@@ -293,6 +293,23 @@ class Student:
             if not settled:
                 raise CheckFailed("busy_loop", script=process.script.name, within=within)
             record.note = Message("note.ok")
+
+    def expect_closes_database(self, within: float = 2.0) -> None:
+        """Every connection the program opened to the exercise's database was closed with
+        close(), but one it may keep for its whole run: a connection per query left open fills
+        the server (MySQL lets 151 be open). Nothing to judge in a program without a database."""
+        process, relay = self.process, self.sandbox.database
+        with self.sandbox.step("closes_database", script=process.script.name) as record:
+            if relay is None:
+                record.note = Message("note.no_database")
+                return
+            process.settle(within, poll=POLL)  # its close() calls are made: their bytes are sent
+            relay.sync()
+            left_open = [link for link in relay.links if not database.said_goodbye(link)]
+            if len(left_open) > 1:
+                raise CheckFailed("database_left_open", script=process.script.name, opened=len(relay.links),
+                                  left_open=len(left_open))
+            record.note = Message("note.database_connections", {"opened": len(relay.links)})
 
     def settled(self) -> bool:
         """The program waits to receive (the spy saw it), or has slept for SETTLE polls in a

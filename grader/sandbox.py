@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import fsview, net, recreate
+from . import database, fsview, net, recreate, relay
 from .errors import CheckFailed
 from .limits import CheckLimits
 from .process import SPY_DIR, StudentProcess, become_subreaper, kill_and_reap, marked_processes, student_python
@@ -81,6 +81,7 @@ class Sandbox:
             shutil.rmtree(self.elsewhere, ignore_errors=True)
             raise
         self._addresses_added = False
+        self.database: relay.Relay | None = None  # the relay to the exercise's database, once a program needs it
 
     # ---------------------------------------------------------------- transcript
 
@@ -116,14 +117,18 @@ class Sandbox:
                 role=role,
             )
         self._add_hardcoded_addresses()
-        redirect = {self.exercise.ports[name].proto: "%s:%d" % peer.address for name, peer in self.peers.items()}
+        spy_config = {"mode": self.network.spy_mode}
+        for name, peer in self.peers.items():  # the client's packets go to the grader's peer
+            spy_config[self.exercise.ports[name].proto] = "%s:%d" % peer.address
+        if self.exercise.database is not None and database.wanted_by((self.workdir / script).read_text("utf-8", "replace")):
+            spy_config["services"] = f"{self.exercise.database.port}:{self._open_database()}"
         process = StudentProcess(
             role=role,
             script=script,
             argv=self.network.wrap(self.limits.wrap(self._confined([student_python(), "-u", str(script)]))),
             cwd=self.workdir,
             env=self._student_env(),
-            spy_config={"mode": self.network.spy_mode, **redirect},
+            spy_config=spy_config,
             stopped_by=self.limits.stopped_by,
             exit_status=fsview.exit_status if self.confined else None,
             answers=[(re.compile(pattern), line) for pattern, line in self.exercise.prompts],
@@ -133,6 +138,16 @@ class Sandbox:
             self.processes[role].stop()
         self.processes[role] = process
         return process.start(stdin, eof)
+
+    def _open_database(self) -> int:
+        """The exercise's database, reachable in this check's network: the port of its relay."""
+        if self.database is None:
+            server = database.server()
+            server.prepare(self.exercise.database, self.exercise.fixture_dir)
+            listener = relay.listen(self.network, self.network.peer_port(self.exercise.database.port))
+            self.database = relay.Relay(listener, server.connect)
+            self.on_close(self.database.close)
+        return self.database.port
 
     @property
     def confined(self) -> bool:

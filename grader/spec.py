@@ -133,6 +133,7 @@ STEP_KINDS: dict[str, StepKind] = {
         timeout_arg="within",
     ),
     "alive": StepKind(shorthand="student", args={"student": Arg((str,), True, refers_to="role")}),
+    "closes_database": StepKind(shorthand="student", args={"student": Arg((str,), True, refers_to="role")}),
     "peer": StepKind(
         args={
             "port": Arg((str,), True, refers_to="port"),
@@ -255,6 +256,24 @@ class Port:
 
 
 @dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[str, ...]  # after an `id` key the grader adds
+    rows: str  # the fixture whose lines fill it: the first columns' words, then the rest of the line
+
+
+@dataclass(frozen=True)
+class Database:
+    """A MySQL database the exercise provides for programs that use one (grader/database.py)."""
+
+    name: str
+    tables: tuple[Table, ...]
+    user: str = "root"
+    password: str = "123456"
+    port: int = 3306
+
+
+@dataclass(frozen=True)
 class Step:
     kind: str
     args: Mapping[str, Any]
@@ -304,6 +323,7 @@ class Exercise:
     prompts: tuple[tuple[str, str], ...] = ()
     encoding: str = "utf-8"  # of the grader's text on the wire: gbk where the handout's peer was a Windows tool
     python_checks: tuple[Path, ...] = field(default=())
+    database: Database | None = None
 
     @property
     def fixture_dir(self) -> Path:
@@ -417,7 +437,7 @@ def _text(where, mapping, key, parent) -> Text:
 
 def _exercise(data, path: Path, where: _Where) -> Exercise:
     allowed = ("id", "title", "handout", "files", "fixtures", "stand_ins", "prompts", "encoding", "ports", "checks",
-               "python_checks")
+               "python_checks", "database")
     _expect_keys(where, data, allowed, ("id", "title", "handout", "files", "checks"), "an exercise")
     ex_id = data["id"]
     if ex_id != path.stem:
@@ -467,6 +487,7 @@ def _exercise(data, path: Path, where: _Where) -> Exercise:
         encoding = codecs.lookup(str(encoding)).name
     except LookupError:
         raise where.error(where.line_of(data, "encoding"), f"unknown encoding {encoding!r}; e.g. utf-8 or gbk") from None
+    database = _database(data["database"], where, fixtures) if "database" in data else None
     python_checks = []
     for name in data.get("python_checks") or ():
         file = path.parent / ex_id / name
@@ -492,7 +513,39 @@ def _exercise(data, path: Path, where: _Where) -> Exercise:
         prompts=tuple(prompts),
         encoding=encoding,
         python_checks=tuple(python_checks),
+        database=database,
     )
+
+
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+
+
+def _database(raw, where, fixtures) -> Database:
+    _expect_keys(where, raw, ("name", "tables", "user", "password", "port"), ("name", "tables"), "database")
+    line = where.line_of(raw)
+    for key in ("name", "user"):
+        if key in raw and not IDENTIFIER.fullmatch(str(raw[key])):
+            raise where.error(where.line_of(raw, key), f"database {key} must be a plain name such as dict, not {raw[key]!r}")
+    port = raw.get("port", 3306)
+    if not isinstance(port, int) or not 0 < port < 65536:
+        raise where.error(where.line_of(raw, "port"), "database port must be a number from 1 to 65535")
+    tables = raw["tables"]
+    if not isinstance(tables, dict) or not tables:
+        raise where.error(line, "database tables must map each table to {columns: [...], rows: fixture}")
+    parsed = []
+    for name, table in tables.items():
+        table_line = where.line_of(tables, name)
+        _expect_keys(where, table, ("columns", "rows"), ("columns", "rows"), f"table {name!r}")
+        columns = table["columns"]
+        if not IDENTIFIER.fullmatch(str(name)) or not isinstance(columns, list) or not columns or not all(
+                isinstance(c, str) and IDENTIFIER.fullmatch(c) and c != "id" for c in columns):
+            raise where.error(table_line, f"table {name!r}: a plain name, and columns such as [word, mean] (id is added)")
+        if table["rows"] not in fixtures:
+            raise where.error(table_line, f"table {name!r}: rows {table['rows']!r} is not one of the fixtures "
+                                          f"({', '.join(fixtures) or 'none'})")
+        parsed.append(Table(str(name), tuple(columns), table["rows"]))
+    return Database(name=str(raw["name"]), tables=tuple(parsed), user=str(raw.get("user", "root")),
+                    password=str(raw.get("password", "123456")), port=port)
 
 
 def _check(raw, where, files, ports, earlier_levels: dict[str, str]) -> Check:

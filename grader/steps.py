@@ -114,6 +114,10 @@ def alive(probe: Probe, args):
     probe.student(args["student"]).expect_alive()
 
 
+def closes_database(probe: Probe, args):
+    probe.student(args["student"]).expect_closes_database()
+
+
 def peer(probe: Probe, args):
     probe.peer(args["port"], reply=args["reply"], text=args.get("text"), file=args.get("file"),
                missing=args["missing"], silent_on=args["silent_on"], table=args.get("table"))
@@ -157,6 +161,7 @@ RUNNERS = {
     "browser": browser,
     "reply": reply,
     "alive": alive,
+    "closes_database": closes_database,
     "peer": peer,
     "type": type_,
     "stdout": stdout,

@@ -81,6 +81,12 @@ def test_a_good_exercise_loads_with_defaults(tmp_path):
         ("      - listening: {port: echo, within: 3}", "      - listening: {port: echo, within: 3}\n"
          "  - id: later\n    title: {zh: 后, en: later}\n    needs: server-listens\n    steps: [start: server]",
          16, "required check 'later' needs 'server-listens', which is advisory"),
+        ("checks:", "database:\n  name: dict\n  tables:\n    words: {columns: [word, mean], rows: dict.txt}\nchecks:", 10,
+         "table 'words': rows 'dict.txt' is not one of the fixtures (none)"),
+        ("checks:", "database:\n  name: my dict\n  tables: {}\nchecks:", 8, "database name must be a plain name"),
+        ("checks:", "database:\n  name: dict\n  tables:\n    words: {columns: [id, word]}\nchecks:", 10,
+         "table 'words' needs the key 'rows'"),
+        ("checks:", "database: {name: dict, port: 3306}\nchecks:", 7, "database needs the key 'tables'"),
     ],
 )
 def test_errors_name_the_line_and_what_was_expected(tmp_path, old, new, line, words):

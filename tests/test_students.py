@@ -29,7 +29,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, STUDENTS, confined, grade_json
-from grader import browser, spec
+from grader import browser, database, spec
 
 pytestmark = pytest.mark.timeout(900)  # the first test waits for every grading of the session fixture
 
@@ -37,6 +37,7 @@ EXERCISES = sorted(p.stem for p in (ROOT / "exercises").glob("*.yaml"))
 BROKEN = sorted(p.parent for p in STUDENTS.glob("*/*/expect.yaml"))
 PARALLEL = int(os.environ.get("NETGRADER_TEST_JOBS", "6"))
 NO_BROWSER = browser.find_chromium() is None
+NO_DATABASE = database.unavailable() is not None
 CONFINED = confined()
 
 
@@ -78,10 +79,10 @@ def graded(request, tmp_path_factory):
 def test_reference_passes_every_check(graded, exercise):
     code, report, text = graded[("reference", exercise)]
     failing = {c["id"]: (c["status"], c.get("message")) for c in report["checks"]
-               if c["status"] != "passed" and not skipped_for_no_browser(c)}
+               if c["status"] != "passed" and not skipped_for_missing_tool(c)}
     assert not failing, text
     assert code == 0
-    unavailable = sum(c["max_score"] for c in report["checks"] if skipped_for_no_browser(c))
+    unavailable = sum(c["max_score"] for c in report["checks"] if skipped_for_missing_tool(c))
     assert report["score"] == report["max_score"] - unavailable > 0
     assert not [w for c in report["checks"] for w in c["warnings"]], text
 
@@ -95,7 +96,7 @@ def test_broken_submission_fails_as_expected(graded, folder):
     statuses = {c["id"]: c for c in report["checks"]}
     for check_id, kind in expect["fails"].items():
         assert check_id in statuses, f"{check_id} not in report"
-        if skipped_for_no_browser(statuses[check_id]):
+        if skipped_for_missing_tool(statuses[check_id]):
             continue
         assert statuses[check_id]["status"] == "failed", text
         assert statuses[check_id]["kind"] == kind, text
@@ -111,7 +112,7 @@ def test_broken_submission_fails_as_expected(graded, folder):
     warned = {w for c in report["checks"] for w in c["warnings"]}
     for key in expect.get("warnings") or ():
         assert any(key_matches(key, w) for w in warned), f"no warning {key}: {warned}\n{text}"
-    judged = [check_id for check_id in expect["fails"] if not skipped_for_no_browser(statuses[check_id])]
+    judged = [check_id for check_id in expect["fails"] if not skipped_for_missing_tool(statuses[check_id])]
     for check_id in judged:
         assert statuses[check_id]["warned"] == (statuses[check_id]["level"] == "advisory"), text
     required = [check_id for check_id in judged if statuses[check_id]["level"] == "required"]
@@ -156,9 +157,11 @@ def exercise_of(params: dict) -> str:
     return params["exercise"] if "exercise" in params else params["folder"].parent.name
 
 
-def skipped_for_no_browser(check: dict) -> bool:
-    """A browser check on a machine without Chromium (CI installs it; a laptop may not have it)."""
-    return NO_BROWSER and check["status"] == "skipped" and "Chromium" in (check.get("skip_reason") or "")
+def skipped_for_missing_tool(check: dict) -> bool:
+    """A browser check on a machine without Chromium, a MySQL program's on one without MariaDB
+    (CI installs both; a laptop may have neither)."""
+    reason = (check.get("skip_reason") or "") if check["status"] == "skipped" else ""
+    return (NO_BROWSER and "Chromium" in reason) or (NO_DATABASE and "MariaDB" in reason)
 
 
 def key_matches(key: str, rendered: str) -> bool:

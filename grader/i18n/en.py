@@ -34,6 +34,7 @@ MESSAGES = {
     "step.exit_any": "{script} ends (with any status)",
     "step.exit": "{script} exits with status {code}",
     "step.received": "reference server received {expected}",
+    "step.closes_database": "{script} closes the database connections it no longer uses",
     # how a step went
     "peer.echo": "echoes",
     "peer.lookup": "looks words up",
@@ -52,6 +53,8 @@ MESSAGES = {
     "note.received_bytes": "ok ({count} bytes)",
     "note.http": "{status_line} ({size} bytes)",
     "note.received": "ok ({count} datagrams)",
+    "note.no_database": "it uses no database: nothing to close",
+    "note.database_connections": "{opened} connection(s) to the database, closed or kept",
     # why a check failed
     "fail.missing_file": "{expected} is missing. .py files in your folder: {found}",
     "fail.not_listening": "{script} did not bind {proto} port {port} within {within} s (sockets it did bind: {others})",
@@ -126,6 +129,7 @@ MESSAGES = {
     "fail.stopped_by_limit": "{script} was stopped by {limit}",
     "fail.upload_cut": "the server closed the connection after {sent} of {size} bytes, before the upload was finished",
     "fail.error": "the grader itself failed on this check (not your fault); tell your teacher",
+    "fail.database_left_open": "{script} opened {opened} connections to the database and left {left_open} of them open without close()",
     # what the grader was waiting for when a crash or exit explained the failure
     "cause.not_listening": "while waiting for it to listen",
     "cause.no_reply": "while waiting for a reply to {sent}",
@@ -235,6 +239,10 @@ MESSAGES = {
     "hint.exc.EOFError": "input() raises EOFError at the end of input: catch it and leave the loop",
     "hint.exc.ConnectionRefusedError": "nothing was listening where the program connected: check the address and port",
     "hint.exc.OSError": "check the address and port the program binds or sends to",
+    "hint.database_left_open": "connect once when the server starts and reuse that connection, or call db.close() after each query: every open connection holds a place on the database server (MySQL allows 151)",
+    "hint.exc.ProgrammingError": "the SQL is wrong: build no SQL with % or + from the word (a quote in it, as in it's, breaks it); pass the word as a parameter: cursor.execute('select mean from words where word=%s', [word])",
+    "hint.exc.OperationalError": "the database refused the program: connect to host 'localhost', port 3306, user 'root', password '123456', database 'dict', as the handout says; the error's last line names what differs",
+    "hint.exc.TypeError.none": "fetchone() returns None when no row matches: test `if row is None` and answer that the word was not found",
     # warnings
     "warn.close_text": "the answer {got} is close to the handout's {expected}, but not the same; passed anyway: copy the handout's wording",
     "warn.stand_in": "{script} reads {path}, which only exists on your computer; the grader put {fixture} there for it. Open '{fixture}' from the program's own folder (or take the path as an argument) so it runs anywhere",
@@ -251,6 +259,7 @@ MESSAGES = {
     # skips
     "skip.no_browser": "skipped: there is no Chromium on this machine to open the page (apt-get install chromium)",
     "skip.needs": "skipped: it needs {needs}, which did not pass",
+    "skip.no_database": "skipped: the program uses MySQL, and no MariaDB server could run here ({reason})",
     # report
     "report.header": "{exercise} — {title}",
     "report.submission": "submission: {path}   isolation: {isolation}",

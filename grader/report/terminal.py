@@ -76,6 +76,8 @@ def hints(lang: str, check: CheckResult) -> list[str]:
     if failure.kind in PRECISE:  # the cause is certain: its hint fits better than the check's help
         return [tr(lang, f"hint.{failure.kind}", failure.params)]
     crash = failure.kind in ("crashed", "decode_error")
+    if exc_type == "TypeError" and "'NoneType' object is not subscriptable" in exc_message:
+        exc_type = "TypeError.none"  # fetchone()[0] when no row matched: its own hint
     if check.help is not None and not (crash and has(f"hint.exc.{exc_type}")):
         # A crash the check's help does not foresee (a ValueError in a client's first line) is
         # pointed at too: the help alone would blame what the program never got to do.

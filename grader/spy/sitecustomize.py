@@ -17,6 +17,8 @@ inherited pipe and the moment they happen, the events the grader waits for and e
 It also steers sockets so hard-coded environments still work:
   * `redirect`: a client's connect/sendto goes to the grader's reference peer whatever
     address or port the student typed (the original destination is reported);
+  * `services`: a connection to a service's port (MySQL's 3306) goes to the grader's, on
+    127.0.0.1, whatever host the student named (the classroom's database server, localhost);
   * loopback mode (no network namespace): binds are moved to 127.0.0.1 and a free port
     so checks running at once never collide, and nothing is sent beyond 127.0.0.1.
 
@@ -40,6 +42,8 @@ def _install(config):
         if proto in config:
             host, _, port = config[proto].rpartition(":")
             redirect[proto] = (host, int(port))
+    # handout port -> where the grader's service listens (`services=3306:3306`: its database)
+    services = {int(a): int(b) for a, _, b in (pair.partition(":") for pair in config.get("services", "").split(",") if pair)}
     budget = {"sendto": 200, "connect": 200, "open": 200, "accept": 200}
 
     def emit(event, **fields):
@@ -127,6 +131,9 @@ def _install(config):
             address = inet_address(self, args)
             if address is None:
                 return real(self, *args)
+            if address[1] in services and proto_of(self) == "tcp":  # the database, wherever it was in class
+                host = "::ffff:127.0.0.1" if self.family == socket.AF_INET6 else "127.0.0.1"
+                return real(self, (host, services[address[1]]) + tuple(address[2:]))
             effective = steer(self, address)
             report_destination("connect", self, address, effective)
             return real(self, effective)
