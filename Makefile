@@ -17,6 +17,7 @@ JOBS ?= 8
 $(VENV)/.ready: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	$(PY) -m compileall -q grader  # read even where PYTHONDONTWRITEBYTECODE keeps Python from writing them
 	touch $@
 
 grade: $(VENV)/.ready

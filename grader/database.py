@@ -58,6 +58,19 @@ def said_goodbye(link) -> bool:
     return link.tail.endswith(QUIT)
 
 
+def errors_in(data: bytes) -> list[str]:
+    """The error messages in what the server sent (MySQL packets: a 3-byte length and a
+    sequence byte, then the payload; an error's starts 0xFF, its code, '#' and SQLSTATE)."""
+    found = []
+    while len(data) >= 4:
+        length = int.from_bytes(data[:3], "little")
+        payload, data = data[4:4 + length], data[4 + length:]
+        if payload[:1] == b"\xff" and payload[3:4] == b"#":
+            code = int.from_bytes(payload[1:3], "little")
+            found.append(f"({code}) {payload[9:].decode('utf-8', 'replace')}")
+    return found
+
+
 def wanted_by(source: str) -> bool:
     """Whether a script imports a MySQL module (pymysql, MySQLdb, mysql.connector)."""
     try:

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
+
+from .process import wait_ended
 
 
 # The trial run of bwrap, from a Python that reaps what bwrap leaves behind: with --unshare-pid
@@ -44,13 +47,17 @@ def available(network) -> bool:
     if os.environ.get("NETGRADER_BUBBLEWRAP") == "0" or shutil.which("bwrap") is None:
         return False
     if network.isolation not in _works:
-        trial = [sys.executable, "-c", TRIAL, "bwrap", "--ro-bind", "/", "/", "--unshare-pid", "--", "true"]
+        trial = [sys.executable, "-I", "-S", "-c", TRIAL, "bwrap", "--ro-bind", "/", "/", "--unshare-pid", "--", "true"]
         try:
-            done = subprocess.run(network.wrap(trial), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL, timeout=10)
-            _works[network.isolation] = done.returncode == 0
-        except (OSError, subprocess.TimeoutExpired):
+            done = subprocess.Popen(network.wrap(trial), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, start_new_session=True)
+        except OSError:
             _works[network.isolation] = False
+        else:
+            if not wait_ended(done, 10):
+                os.killpg(done.pid, signal.SIGKILL)
+                done.wait()
+            _works[network.isolation] = done.returncode == 0
     return _works[network.isolation]
 
 

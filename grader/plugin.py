@@ -270,7 +270,7 @@ def _result(check, exercise, status, probe=None, excinfo=None, duration=0.0, str
         advisory=check.advisory and not strict,
     )
     if probe is not None:
-        probe.finish()
+        probe.finish(failed=excinfo is not None)
         sandbox = probe.sandbox
         result.steps = list(sandbox.steps)
         result.warnings = list(sandbox.warnings)

@@ -182,10 +182,13 @@ class Probe:
         self.sandbox.peers[port_name] = peer
         return peer
 
-    def finish(self) -> None:
+    def finish(self, failed: bool = False) -> None:
         """Warn about what the grader fixed for the student: hard-coded destinations a client
-        used that it redirected, and files outside the working directory (recreate.py)."""
+        used that it redirected, a classroom's database, and files outside the working
+        directory (recreate.py); in a failed check, also what the database answered with errors
+        that the program hid (an `except: pass` around a query to a table it lacks)."""
         self._warn_recreated()
+        self._warn_database(failed)
         for name, port in self.exercise.ports.items():
             if name not in self.sandbox.peers:
                 continue
@@ -203,6 +206,17 @@ class Probe:
                     elif port.host is None and host not in LOCAL_HOSTS:
                         self.sandbox.warn("warn.client_address", script=process.script.name, address=host)
 
+
+    def _warn_database(self, failed: bool) -> None:
+        for process in self.sandbox.processes.values():
+            users = process.events_of("service")
+            for event in users:
+                if event["requested"][0] not in LOCAL_HOSTS:
+                    self.sandbox.warn("warn.database_host", script=process.script.name, address=event["requested"][0])
+            shown = process.stderr.text()
+            hidden = [e for e in self.sandbox.database_errors if e.split(") ", 1)[-1] not in shown]
+            if failed and users and hidden:  # the first: the others usually follow from it
+                self.sandbox.warn("warn.database_error", script=process.script.name, error=hidden[0])
 
     def _warn_recreated(self) -> None:
         layout, workdir = self.sandbox.layout, self.sandbox.workdir

@@ -524,6 +524,23 @@ def reap_orphans(group: int) -> None:
             pass
 
 
+def wait_ended(popen: subprocess.Popen, timeout: float) -> bool:
+    """Wait for a child to end, on its pidfd (Popen.wait(timeout) polls, sleeping up to 50 ms
+    at a time); True once it has ended and is reaped."""
+    try:
+        pidfd = os.pidfd_open(popen.pid)
+    except OSError:  # already reaped
+        return popen.poll() is not None
+    try:
+        selector = selectors.DefaultSelector()
+        selector.register(pidfd, selectors.EVENT_READ)
+        selector.select(timeout)
+        selector.close()
+    finally:
+        os.close(pidfd)
+    return popen.poll() is not None
+
+
 def kill_and_reap(pids, within: float = 2.0) -> None:
     """Kill each process and reap it. One whose parent dies with it is handed to us (we are
     the subreaper) a moment later: it is waited for until it is ours or gone, so no zombie of

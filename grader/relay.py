@@ -42,11 +42,14 @@ def listen(network, port: int, host: str = "127.0.0.1") -> socket.socket:
 
 
 class Relay:
-    def __init__(self, listener: socket.socket, connect: Callable[[], socket.socket], wait_for_data: bool = False):
+    def __init__(self, listener: socket.socket, connect: Callable[[], socket.socket], wait_for_data: bool = False,
+                 on_reply: Callable[[bytes], None] | None = None):
         """`listener`: bound and listening. `connect`: opens the other end (OSError: refused,
         and the client sees its connection closed). `wait_for_data`: open the other end only
-        once the client has sent something, and drop connections closed before that."""
+        once the client has sent something, and drop connections closed before that.
+        `on_reply`: shown what the other end sends back (the database's error packets)."""
         self._listener, self._connect, self._wait_for_data = listener, connect, wait_for_data
+        self._on_reply = on_reply
         self.port = listener.getsockname()[1]
         self.links: list[Link] = []
         self._wake_r, self._wake_w = socket.socketpair()
@@ -121,6 +124,8 @@ class Relay:
         link = self._link.get(sock)
         if link is not None and data:
             link.tail = (link.tail + data)[-TAIL:]
+        elif data and self._on_reply is not None:
+            self._on_reply(data)
         other = self._other.get(sock)
         if other is None:
             return

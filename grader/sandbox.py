@@ -82,6 +82,7 @@ class Sandbox:
             raise
         self._addresses_added = False
         self.database: relay.Relay | None = None  # the relay to the exercise's database, once a program needs it
+        self.database_errors: list[str] = []  # what the database answered with errors, in order
 
     # ---------------------------------------------------------------- transcript
 
@@ -145,7 +146,8 @@ class Sandbox:
             server = database.server()
             server.prepare(self.exercise.database, self.exercise.fixture_dir)
             listener = relay.listen(self.network, self.network.peer_port(self.exercise.database.port))
-            self.database = relay.Relay(listener, server.connect)
+            self.database = relay.Relay(listener, server.connect,
+                                        on_reply=lambda data: self.database_errors.extend(database.errors_in(data)))
             self.on_close(self.database.close)
         return self.database.port
 

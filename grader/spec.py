@@ -351,8 +351,12 @@ class _Mapping(dict):
     key_lines: dict
 
 
-class _Loader(yaml.SafeLoader):
-    pass
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """libyaml's parser where PyYAML has it: a tenth of the pure-Python one's time."""
+
+
+class _ExactLoader(yaml.SafeLoader):
+    """The pure-Python parser, for the message of a syntax error (libyaml's says less)."""
 
 
 def _construct_mapping(loader, node):
@@ -369,7 +373,8 @@ def _construct_mapping(loader, node):
     return result
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+for _loader in (_Loader, _ExactLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 class _Where:
@@ -398,12 +403,10 @@ def load(path: str | Path) -> Exercise:
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(f"{path}: cannot read: {exc}") from None
     try:
-        loader = _Loader(text)
-        loader.name = str(path)
         try:
-            data = loader.get_single_data()
-        finally:
-            loader.dispose()
+            data = _parse(_Loader, text, path)
+        except yaml.MarkedYAMLError:
+            data = _parse(_ExactLoader, text, path)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 1
         context = ""
@@ -411,6 +414,15 @@ def load(path: str | Path) -> Exercise:
             context = f" ({exc.context} at line {exc.context_mark.line + 1})"
         raise SpecError(f"{path}:{line}: not valid YAML: {exc.problem}{context}") from None
     return _exercise(data, path, _Where(path))
+
+
+def _parse(loader_class, text: str, path: Path):
+    loader = loader_class(text)
+    loader.name = str(path)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def _expect_keys(where, mapping, allowed, required, what):

@@ -243,6 +243,11 @@ MESSAGES = {
     "hint.exc.ProgrammingError": "the SQL is wrong: build no SQL with % or + from the word (a quote in it, as in it's, breaks it); pass the word as a parameter: cursor.execute('select mean from words where word=%s', [word])",
     "hint.exc.OperationalError": "the database refused the program: connect to host 'localhost', port 3306, user 'root', password '123456', database 'dict', as the handout says; the error's last line names what differs",
     "hint.exc.TypeError.none": "fetchone() returns None when no row matches: test `if row is None` and answer that the word was not found",
+    "hint.exc.TypeError.pymysql_positional": "PyMySQL 1.0 and later (what pip installs today) take only keywords: pymysql.connect(host='localhost', port=3306, user='root', password='123456', database='dict', charset='utf8')",
+    "hint.exc.AttributeError.pymysql_with": "since PyMySQL 1.0, `with pymysql.connect(...) as db` gives the connection, not a cursor: make the cursor with db.cursor() (or `with db.cursor() as cur`)",
+    "hint.exc.ProgrammingError.schema": "the database here is the handout's: database dict with one table, words(id, word, mean); a table or column of your own computer is not there (make it in the program with create table if not exists, or leave it out)",
+    "hint.exc.ProgrammingError.cursor_closed": "the cursor was closed and then used again: make the cursor where you query (with db.cursor() as cur:), or close it only when the server stops",
+    "hint.decode_error.udp": "the datagram was longer than the buffer of recvfrom, which keeps only that many bytes and drops the rest: a Chinese character (3 bytes in UTF-8) was cut at its end. Receive with a buffer larger than any message (recvfrom(4096))",
     # warnings
     "warn.close_text": "the answer {got} is close to the handout's {expected}, but not the same; passed anyway: copy the handout's wording",
     "warn.stand_in": "{script} reads {path}, which only exists on your computer; the grader put {fixture} there for it. Open '{fixture}' from the program's own folder (or take the path as an argument) so it runs anywhere",
@@ -256,6 +261,8 @@ MESSAGES = {
     "warn.lan_bind": "the server binds the address {address}, which only exists in your classroom; bind '0.0.0.0' to accept messages on every address",
     "warn.client_other_port": "{script} sends to port {actual}, the handout says {expected}; the grader redirected it",
     "warn.client_address": "{script} sends to the address {address}; the grader redirected it to its own server. Use '127.0.0.1' or read the address from input",
+    "warn.database_error": "the database answered {script} with an error it did not show: {error}",
+    "warn.database_host": "{script} connects to the database at {address} (a classroom's); the grader gave it its own database. Connect to 'localhost' so it runs anywhere",
     # skips
     "skip.no_browser": "skipped: there is no Chromium on this machine to open the page (apt-get install chromium)",
     "skip.needs": "skipped: it needs {needs}, which did not pass",

@@ -76,8 +76,8 @@ def hints(lang: str, check: CheckResult) -> list[str]:
     if failure.kind in PRECISE:  # the cause is certain: its hint fits better than the check's help
         return [tr(lang, f"hint.{failure.kind}", failure.params)]
     crash = failure.kind in ("crashed", "decode_error")
-    if exc_type == "TypeError" and "'NoneType' object is not subscriptable" in exc_message:
-        exc_type = "TypeError.none"  # fetchone()[0] when no row matched: its own hint
+    exc_type = next((f"{exc_type}.{variant}" for kind, words, variant in EXCEPTION_VARIANTS
+                     if kind == exc_type and words in exc_message), exc_type)
     if check.help is not None and not (crash and has(f"hint.exc.{exc_type}")):
         # A crash the check's help does not foresee (a ValueError in a client's first line) is
         # pointed at too: the help alone would blame what the program never got to do.
@@ -109,6 +109,15 @@ def hints(lang: str, check: CheckResult) -> list[str]:
     return found
 
 
+# Exceptions whose message tells a cause of their own: (type, words in the message, hint variant)
+EXCEPTION_VARIANTS = (
+    ("TypeError", "'NoneType' object is not subscriptable", "none"),  # fetchone()[0] when no row matched
+    ("TypeError", "Connection.__init__() takes 1 positional argument", "pymysql_positional"),
+    ("AttributeError", "'Connection' object has no attribute", "pymysql_with"),
+    ("ProgrammingError", "(1146,", "schema"),  # no such table
+    ("ProgrammingError", "(1054,", "schema"),  # no such column
+    ("ProgrammingError", "Cursor closed", "cursor_closed"),
+)
 PRECISE = ("encoding_mismatch", "back_to_accept")  # failure kinds whose hint outranks a check's help
 TYPED_LINES = 6  # the last lines typed into a program, shown when its check failed
 SHOWS_OUTPUT = ("wrong_output", "exited", "did_not_exit")  # failures where what it printed tells why

@@ -44,7 +44,7 @@ def _install(config):
             redirect[proto] = (host, int(port))
     # handout port -> where the grader's service listens (`services=3306:3306`: its database)
     services = {int(a): int(b) for a, _, b in (pair.partition(":") for pair in config.get("services", "").split(",") if pair)}
-    budget = {"sendto": 200, "connect": 200, "open": 200, "accept": 200}
+    budget = {"sendto": 200, "connect": 200, "service": 200, "open": 200, "accept": 200}
 
     def emit(event, **fields):
         # One line per event, a Python literal the grader reads with ast.literal_eval
@@ -133,6 +133,7 @@ def _install(config):
                 return real(self, *args)
             if address[1] in services and proto_of(self) == "tcp":  # the database, wherever it was in class
                 host = "::ffff:127.0.0.1" if self.family == socket.AF_INET6 else "127.0.0.1"
+                report_destination("service", self, address, (host, services[address[1]]))
                 return real(self, (host, services[address[1]]) + tuple(address[2:]))
             effective = steer(self, address)
             report_destination("connect", self, address, effective)
