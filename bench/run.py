@@ -300,8 +300,10 @@ def main() -> int:
             results["exercises"].append(row)
             print(f"{exercise.id:<12} {graded:8.2f} {floored:8.2f} {row['ratio']:6.1f} {usual:11.2f} "
                   f"{row['vs_baseline']:12.2f}  ({processes}, {exchanges})")
+            save(results)
         print(f"pytest start-up alone: {results['pytest_startup_s']:.2f} s; `grader list`: {results['grader_list_s']:.2f} s")
         results["silent_server"] = silent_verdict(tmp, args.reps)
+        save(results)
         print(f"a server that never replies: verdict after {results['silent_server']['verdict_after_s']:.2f} s "
               f"(the step's limit: 2.0 s)")
         db = results["database"] = database_costs(tmp, args.reps)
@@ -312,14 +314,20 @@ def main() -> int:
                   f"{db['unchanged_s'] * 1000:.1f} ms per check to see nothing was written; grading "
                   f"{db['dict_txt_grade_s']:.2f} s on dict.txt, {db['mysql_grade_s']:.2f} s on MySQL; "
                   f"a server check {db['dict_txt_server_check_s']:.3f} s vs {db['mysql_server_check_s']:.3f} s")
+        save(results)
         results["batch"] = batch(tmp, args.batch, [int(j) for j in args.jobs.split(",")])
         for row in results["batch"]:
             print(f"batch of {row['gradings']} udp_dict submissions, {row['jobs']:>2} jobs: "
                   f"{row['per_minute']:6.1f} gradings/min, peak {row['peak_mib_per_job']:.0f} MiB per job")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    save(results)
     return 0
+
+
+def save(results: dict) -> None:
+    """Written after each part: a run cut short keeps what it measured."""
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 
 def machine() -> dict:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import functools
 import os
 import re
 import shutil
@@ -35,6 +36,7 @@ WRITE_MODES = set("wax+")
 UNREACHABLE = ("/usr", "/bin", "/sbin", "/lib", "/etc", "/proc", "/dev", "/sys", "/run")
 
 
+@functools.lru_cache(maxsize=256)  # every check of a grading reads the same scripts
 def file_literals(source: str) -> dict[str, bool]:
     """The file names a script spells out, each with whether the script opens it for writing
     (`open(name, 'wb')`). A name is a string literal, or an expression of literals and of

@@ -37,6 +37,15 @@ def test_a_program_wants_the_database_when_it_imports_a_mysql_module(source, wan
     assert database.wanted_by(source) is wanted
 
 
+def test_the_databases_errors_are_read_from_its_packets():
+    error = b"\xff" + (1146).to_bytes(2, "little") + b"#42S02" + b"Table 'dict.word' doesn't exist"
+    ok = b"\x00\x00\x00\x02\x00\x00\x00"
+    packets = b"".join(len(p).to_bytes(3, "little") + bytes([n]) + p for n, p in enumerate([ok, error]))
+    assert database.errors_in(packets) == ["(1146) Table 'dict.word' doesn't exist"]
+    assert database.errors_in(packets[:-5]) == ["(1146) Table 'dict.word' doesn't "]  # cut by a read: what arrived
+    assert database.errors_in(ok) == []
+
+
 @pytest.fixture(scope="module")
 def server():
     """A server of this module's own: stopped at its end (other tests count our children)."""
