@@ -206,7 +206,6 @@ class Probe:
                     elif port.host is None and host not in LOCAL_HOSTS:
                         self.sandbox.warn("warn.client_address", script=process.script.name, address=host)
 
-
     def _warn_database(self, failed: bool) -> None:
         for process in self.sandbox.processes.values():
             users = process.events_of("service")
