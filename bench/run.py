@@ -232,7 +232,7 @@ def database_costs(tmp: Path, reps: int) -> dict:
         for key, value in zip(costs, (loading - started, checking - loading, done - checking)):
             costs[key].append(value)
     row = {key: statistics.median(values) for key, values in costs.items()}
-    mysql = assemble(ROOT / "tests" / "students" / "udp_dict" / "mysql-lookup", tmp)
+    mysql = assemble(ROOT / "tests" / "students" / "udp_dict" / "mysql-lookup", tmp / "database")
     for name, folder in (("dict_txt", ROOT / "reference" / "udp_dict"), ("mysql", mysql)):
         gradings, checks = [], []
         for n in range(reps):

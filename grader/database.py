@@ -40,6 +40,7 @@ from .spec import Database
 MODULES = {"pymysql", "MySQLdb", "mysql"}  # what a program imports to talk to MySQL
 FOLDER_PREFIX = "netgrader-mariadb-"
 START_WITHIN = 30.0
+STATEMENT_LIMIT = 5  # seconds one of a student's queries may run (a lookup takes a millisecond)
 # The status counters of statements that change data, tables or accounts: when any of them
 # moved since the last load, a program wrote and the exercise's database is loaded again.
 WRITES = ("insert", "update", "delete", "replace", "drop", "create", "alter", "rename", "truncate", "load",
@@ -177,10 +178,20 @@ class Server:
                 cursor.executemany(f"INSERT INTO {name}.`{table.name}` ({listed}) VALUES ({marks})", rows)
             account = f"'{database.user}'@'localhost'"
             cursor.execute(f"DROP USER IF EXISTS {account}")
-            cursor.execute(f"CREATE USER {account} IDENTIFIED BY %s", (database.password,))
+            cursor.execute(f"CREATE USER {account} IDENTIFIED BY %s WITH MAX_STATEMENT_TIME {STATEMENT_LIMIT}",
+                           (database.password,))
             cursor.execute(f"GRANT ALL ON {name}.* TO {account}")
         self._loaded = database
         self._writes = self._write_count()
+
+    def end_sessions(self, database: Database) -> None:
+        """End what the student's account still runs: a check's connections are gone with its
+        relay, but a query already running (`select sleep(1000)`) would go on in the server."""
+        with self._admin.cursor() as cursor:
+            cursor.execute("SELECT id FROM information_schema.processlist WHERE user = %s", (database.user,))
+            for (session,) in cursor.fetchall():
+                with contextlib.suppress(Exception):  # it ended meanwhile
+                    cursor.execute(f"KILL {int(session)}")
 
     def _write_count(self) -> int:
         with self._admin.cursor() as cursor:

@@ -148,6 +148,7 @@ class Sandbox:
             listener = relay.listen(self.network, self.network.peer_port(self.exercise.database.port))
             self.database = relay.Relay(listener, server.connect,
                                         on_reply=lambda data: self.database_errors.extend(database.errors_in(data)))
+            self.on_close(lambda: server.end_sessions(self.exercise.database))
             self.on_close(self.database.close)
         return self.database.port
 

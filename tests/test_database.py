@@ -97,6 +97,40 @@ def test_what_a_program_changed_is_undone_before_the_next_check(server):
 
 
 @needs_mariadb
+def test_a_query_left_running_is_ended_with_its_check(server):
+    import threading
+    import time
+
+    server.prepare(EXERCISE.database, EXERCISE.fixture_dir)
+    db = student(server)
+    finished = []
+
+    def long_query():
+        try:
+            with db.cursor() as cursor:
+                cursor.execute("select sleep(4)")  # under the 5 s a statement may take
+                finished.append(cursor.fetchone()[0])  # 1: interrupted
+        except Exception as exc:  # the connection was ended with it
+            finished.append(exc)
+
+    worker = threading.Thread(target=long_query)
+    started = time.monotonic()
+    worker.start()
+    while not _sessions(server, "select sleep"):  # wait until the server runs it
+        time.sleep(0.01)
+    server.end_sessions(EXERCISE.database)
+    worker.join(timeout=10)
+    assert finished and time.monotonic() - started < 3 and not _sessions(server, "select sleep")
+    db.close()
+
+
+def _sessions(server, query: str) -> list:
+    with server._admin.cursor() as cursor:
+        cursor.execute("SELECT id FROM information_schema.processlist WHERE info LIKE %s", (query + "%",))
+        return cursor.fetchall()
+
+
+@needs_mariadb
 def test_the_server_has_no_port_and_is_gone_with_its_folder_when_the_grader_ends(tmp_path):
     code = textwrap.dedent("""\
         import sys, time
