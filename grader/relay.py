@@ -41,6 +41,17 @@ def listen(network, port: int, host: str = "127.0.0.1") -> socket.socket:
     return listener
 
 
+def _readable(socks: list[socket.socket], timeout: float | None = None) -> list[socket.socket]:
+    """The sockets with something to read (poll: select() stops at descriptor 1024, which a
+    program opening connections in a loop reaches)."""
+    poller = select.poll()
+    by_fd = {}
+    for sock in socks:
+        poller.register(sock, select.POLLIN)
+        by_fd[sock.fileno()] = sock
+    return [by_fd[fd] for fd, _ in poller.poll(None if timeout is None else timeout * 1000)]
+
+
 class Relay:
     def __init__(self, listener: socket.socket, connect: Callable[[], socket.socket], wait_for_data: bool = False,
                  on_reply: Callable[[bytes], None] | None = None):
@@ -57,6 +68,7 @@ class Relay:
         self._pending: set[socket.socket] = set()  # clients that sent nothing yet
         self._other: dict[socket.socket, socket.socket] = {}  # each side of a relayed pair
         self._link: dict[socket.socket, Link] = {}  # client side -> its record
+        self._accepting = True
         self._thread = threading.Thread(target=self._serve, name="relay", daemon=True)
         self._thread.start()
 
@@ -69,8 +81,7 @@ class Relay:
 
     def _serve(self) -> None:
         while True:
-            watched = [self._listener, self._wake_r, *self._pending, *self._other]
-            ready, _, _ = select.select(watched, [], [])
+            ready = _readable([*self._listening(), self._wake_r, *self._pending, *self._other])
             if self._wake_r in ready:
                 if self._wake_r.recv(1) != b"s":
                     return
@@ -79,9 +90,12 @@ class Relay:
                 continue
             self._handle(ready)
 
+    def _listening(self) -> list[socket.socket]:
+        return [self._listener] if self._accepting else []
+
     def _drain(self) -> None:
         while True:
-            ready, _, _ = select.select([self._listener, *self._pending, *self._other], [], [], 0)
+            ready = _readable([*self._listening(), *self._pending, *self._other], timeout=0)
             if not ready:
                 return
             self._handle(ready)
@@ -94,7 +108,11 @@ class Relay:
                 self._forward(sock)
 
     def _accept(self) -> None:
-        client = self._listener.accept()[0]
+        try:
+            client = self._listener.accept()[0]
+        except OSError:  # out of descriptors (a program flooding it): the rest wait in the backlog
+            self._accepting = False  # until a connection closes; else the ready listener would spin
+            return
         if self._wait_for_data:
             self._pending.add(client)
         else:
@@ -135,6 +153,7 @@ class Relay:
                 return
         except OSError:
             pass
+        self._accepting = True
         for end in (sock, other):  # one side closed (or failed): close the pair
             self._other.pop(end, None)
             closed = self._link.pop(end, None)
