@@ -146,7 +146,8 @@ class Server:
         import pymysql  # only graders that need a database pay for importing it
 
         return pymysql.connect(unix_socket=self.socket_path, user="netgrader", password=self._password,
-                               charset="utf8mb4", autocommit=True)
+                               charset="utf8mb4", autocommit=True,
+                               init_command="SET SESSION lock_wait_timeout = 10")  # never wait a check's length
 
     def connect(self) -> socket.socket:
         """A new connection to the server, for the relay."""
@@ -160,8 +161,11 @@ class Server:
 
     def prepare(self, database: Database, fixture_dir: Path) -> None:
         """Make the server hold `database` as the exercise describes it, and the student's
-        account; loaded again only when it is another one or a program wrote since."""
+        account as the exercise lists it (made anew each time: `SET PASSWORD` counts as no
+        write); the data loaded again only when it is another one or a program wrote since."""
         if self._loaded == database and self._write_count() == self._writes:
+            self._make_account(database)
+            self._writes = self._write_count()
             return
         with self._admin.cursor() as cursor:
             name = f"`{database.name}`"
@@ -176,22 +180,31 @@ class Server:
                 marks = ", ".join(["%s"] * len(table.columns))
                 listed = ", ".join(f"`{c}`" for c in table.columns)
                 cursor.executemany(f"INSERT INTO {name}.`{table.name}` ({listed}) VALUES ({marks})", rows)
-            account = f"'{database.user}'@'localhost'"
-            cursor.execute(f"DROP USER IF EXISTS {account}")
-            cursor.execute(f"CREATE USER {account} IDENTIFIED BY %s WITH MAX_STATEMENT_TIME {STATEMENT_LIMIT}",
-                           (database.password,))
-            cursor.execute(f"GRANT ALL ON {name}.* TO {account}")
+        self._make_account(database)
         self._loaded = database
         self._writes = self._write_count()
 
+    def _make_account(self, database: Database) -> None:
+        account = f"'{database.user}'@'localhost'"
+        with self._admin.cursor() as cursor:
+            cursor.execute(f"DROP USER IF EXISTS {account}")
+            cursor.execute(f"CREATE USER {account} IDENTIFIED BY %s WITH MAX_STATEMENT_TIME {STATEMENT_LIMIT}",
+                           (database.password,))
+            cursor.execute(f"GRANT ALL ON `{database.name}`.* TO {account}")
+
     def end_sessions(self, database: Database) -> None:
         """End what the student's account still runs: a check's connections are gone with its
-        relay, but a query already running (`select sleep(1000)`) would go on in the server."""
+        relay, but a query already running (`select sleep(1000)`) would go on in the server,
+        and a prepared XA transaction outlives its session, locking the tables it touched."""
         with self._admin.cursor() as cursor:
             cursor.execute("SELECT id FROM information_schema.processlist WHERE user = %s", (database.user,))
             for (session,) in cursor.fetchall():
                 with contextlib.suppress(Exception):  # it ended meanwhile
                     cursor.execute(f"KILL {int(session)}")
+            cursor.execute("XA RECOVER FORMAT='SQL'")
+            for *_, xid in cursor.fetchall():
+                with contextlib.suppress(Exception):
+                    cursor.execute(f"XA ROLLBACK {xid}")
 
     def _write_count(self) -> int:
         with self._admin.cursor() as cursor:
