@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 from .errors import HarnessError
-from .process import cache_dir
+from .process import cache_dir, made_once
 from .spec import Database
 
 MODULES = {"pymysql", "MySQLdb", "mysql"}  # what a program imports to talk to MySQL
@@ -227,27 +227,18 @@ def _template(mariadbd: str, install_db: str) -> Path:
     version (half a second) and copied for each server (a twentieth of one)."""
     stat = os.stat(mariadbd)
     tag = hashlib.sha256(f"{mariadbd} {stat.st_size} {stat.st_mtime_ns} {os.geteuid()}".encode()).hexdigest()[:12]
-    template = cache_dir() / f"mariadb-{tag}"
-    if template.is_dir():
-        return template
-    cache_dir().mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix="building-", dir=cache_dir()))
-    try:
-        user = ["--user=root"] if os.geteuid() == 0 else []
-        done = subprocess.run(
-            [install_db, "--no-defaults", f"--datadir={building / 'data'}", "--auth-root-authentication-method=normal",
-             "--skip-test-db", *SIZES, *user],
-            capture_output=True, text=True, timeout=120,
-        )
-        if done.returncode != 0:
-            raise HarnessError(f"mariadb-install-db failed: {_last_line(done.stdout + done.stderr)}")
-        try:
-            (building / "data").rename(template)
-        except OSError:  # another grader made it meanwhile
-            pass
-    finally:
-        shutil.rmtree(building, ignore_errors=True)
-    return template
+    return made_once(cache_dir() / f"mariadb-{tag}", lambda folder: _install(install_db, folder))
+
+
+def _install(install_db: str, data: Path) -> None:
+    user = ["--user=root"] if os.geteuid() == 0 else []
+    done = subprocess.run(
+        [install_db, "--no-defaults", f"--datadir={data}", "--auth-root-authentication-method=normal",
+         "--skip-test-db", *SIZES, *user],
+        capture_output=True, text=True, timeout=120,
+    )
+    if done.returncode != 0:
+        raise HarnessError(f"mariadb-install-db failed: {_last_line(done.stdout + done.stderr)}")
 
 
 def _rows(path: Path, width: int) -> list[tuple[str, ...]]:

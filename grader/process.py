@@ -51,20 +51,11 @@ def student_python() -> str:
         compileall.compile_file(str(SPY_DIR / "sitecustomize.py"), quiet=2)
         base = getattr(sys, "_base_executable", sys.executable)
         tag = hashlib.sha256(f"{base} {sys.version}".encode()).hexdigest()[:12]
-        cache = cache_dir()
-        home = cache / f"python-{sys.version_info[0]}.{sys.version_info[1]}-{tag}"
+        home = cache_dir() / f"python-{sys.version_info[0]}.{sys.version_info[1]}-{tag}"
         python = home / "bin" / "python"
         if not python.exists():
-            try:
-                cache.mkdir(parents=True, exist_ok=True)
-                building = Path(tempfile.mkdtemp(prefix="building-", dir=cache))
-                venv.EnvBuilder(with_pip=False, symlinks=True, clear=True).create(building)
-                try:
-                    building.rename(home)
-                except OSError:  # another grader made it meanwhile
-                    shutil.rmtree(building, ignore_errors=True)
-            except OSError:
-                pass
+            with contextlib.suppress(OSError):
+                made_once(home, venv.EnvBuilder(with_pip=False, symlinks=True, clear=True).create)
         if python.exists():
             _add_packages(home / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages")
         _student_python = str(python) if python.exists() else sys.executable
@@ -74,6 +65,22 @@ def student_python() -> str:
 def cache_dir() -> Path:
     """Where the grader keeps what it makes once per machine and user."""
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "netgrader"
+
+
+def made_once(target: Path, build) -> Path:
+    """`target`, made by `build(folder)` in a folder of its own under the cache and renamed into
+    place: graders starting at once never see half of one (the loser's copy is thrown away)."""
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix="building-", dir=target.parent))
+    try:
+        build(building)
+        with contextlib.suppress(OSError):  # another grader made it meanwhile
+            building.rename(target)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return target
 
 
 def _add_packages(site: Path) -> None:
