@@ -12,39 +12,11 @@ import os
 import shlex
 import signal
 import sys
-from pathlib import Path
 
 from . import spec
-from .errors import GraderError, SubmissionError
+from .errors import GraderError
+from .exercises import find_exercise, known_exercises
 from .i18n import default_lang
-
-PROJECT = Path(__file__).resolve().parent.parent
-
-
-def exercise_dirs() -> list[Path]:
-    dirs = [Path.cwd() / "exercises", PROJECT / "exercises"]
-    return list(dict.fromkeys(d for d in dirs if d.is_dir()))
-
-
-def known_exercises() -> list[Path]:
-    found = {}
-    for directory in exercise_dirs():
-        for path in sorted(directory.glob("*.yaml")):
-            found.setdefault(path.stem, path)
-    return list(found.values())
-
-
-def find_exercise(name: str) -> Path:
-    path = Path(name)
-    if path.suffix in (".yaml", ".yml"):
-        if not path.is_file():
-            raise GraderError(f"no exercise file {path}")
-        return path
-    for candidate in known_exercises():
-        if candidate.stem == name:
-            return candidate
-    names = ", ".join(p.stem for p in known_exercises()) or "none"
-    raise GraderError(f"unknown exercise {name!r}; known exercises: {names}")
 
 
 def parse_files(pairs: list[str]) -> dict[str, str]:
@@ -70,16 +42,8 @@ def cmd_grade(args) -> int:
     from . import engine
     from .report import json_report, terminal
 
-    exercise = spec.load(find_exercise(args.exercise))
     overrides = parse_files(args.file)
-    from .submission import resolve
-
-    submission = resolve(args.submission, exercise, overrides)
-    if not submission.files and not submission.found:
-        raise SubmissionError(
-            f"{args.submission} holds no .py files; expected {', '.join(exercise.files.values())}"
-        )
-    grade = engine.grade(exercise, args.submission, overrides, args.check, args.isolation, args.strict)
+    grade = engine.grade(args.exercise, args.submission, overrides, args.check, args.isolation, args.strict)
     lang = args.lang or default_lang()
     sys.stdout.write(terminal.render_grade(grade, lang, rerun_command(args)))
     if args.json:

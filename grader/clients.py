@@ -7,16 +7,10 @@ import errno
 import select
 import socket
 import time
-from typing import TYPE_CHECKING
-
-from . import http
 from .errors import CheckFailed
-from .expect import POLL, SETTLE, Expect, decode, explain, file_mismatch
+from .expect import POLL, SETTLE, Expect, decode, explain
 from .process import StudentProcess
 from .results import Message
-
-if TYPE_CHECKING:
-    from .probe import Probe
 
 PACE = 0.001  # how often a paced upload looks whether the server has read the last segment
 
@@ -42,22 +36,41 @@ def mismatch(expect: Expect, data: bytes, text: str | None, stream: bool = False
                        variant=variant)
 
 
-def accepted(probe: Probe, expect: Expect, text: str | None) -> bool:
+def accepted(sandbox, expect: Expect, text: str | None) -> bool:
     """The reply passes: as expected, or a close variant of it, which warns naming both."""
     if expect.test(text):
         return True
     if expect.close(text):
-        probe.sandbox.warn("warn.close_text", expected=expect.says.encode(), got=text.encode())
+        sandbox.warn("warn.close_text", expected=expect.says.encode(), got=text.encode())
         return True
     return False
 
 
-def server_of(probe: Probe, port_name: str) -> StudentProcess | None:
-    """The student process that listens on this port (or plays the server role)."""
-    listener = probe.listeners.get(port_name)
-    if listener is not None:
-        return listener.process
-    return probe.sandbox.processes.get("server")
+class Clients:
+    """The grader's clients of one check, by name, and where the student's servers listen:
+    what a client needs to know of the others (is another one still connected?) and of the
+    check (its sandbox, the address of a port, the process serving it)."""
+
+    def __init__(self, sandbox):
+        self.sandbox = sandbox
+        self.by_name: dict = {}
+        self.listeners: dict[str, StudentProcess] = {}  # port name -> the process listening there
+
+    def address(self, port_name: str) -> tuple[str, int]:
+        """Where the student's server for this port listens."""
+        if port_name in self.sandbox.addresses:
+            return self.sandbox.addresses[port_name]
+        return ("127.0.0.1", self.sandbox.exercise.ports[port_name].port)
+
+    def server_of(self, port_name: str) -> StudentProcess | None:
+        """The student process that listens on this port (or plays the server role)."""
+        return self.listeners.get(port_name) or self.sandbox.processes.get("server")
+
+    def connected(self, port_name: str, besides: str) -> list["TcpClient"]:
+        """The grader's other TCP clients still connected to this port's server."""
+        return [c for name, c in self.by_name.items() if name != besides and isinstance(c, TcpClient)
+                and c.port_name == port_name and c.sock is not None and c.sock.fileno() != -1
+                and not c.closed_by_server]
 
 
 def client_address(name: str) -> str:
@@ -70,21 +83,22 @@ def client_address(name: str) -> str:
 class UdpClient:
     """A grader-side UDP socket that talks to the student's server."""
 
-    def __init__(self, probe: Probe, port_name: str, name: str):
-        self.probe = probe
+    def __init__(self, clients: Clients, port_name: str, name: str):
+        self.clients = clients
+        self.sandbox = clients.sandbox
         self.port_name = port_name
         self.name = name
-        self.sock = probe.sandbox.network.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock = self.sandbox.network.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind((client_address(name), 0))
-        probe.sandbox.on_close(self.sock.close)
+        self.sandbox.on_close(self.sock.close)
         self.sent_at = 0.0
         self.last_sent = b""
         self.last_sender: tuple[str, int] | None = None  # where the last reply came from
 
     def send(self, data: bytes | str) -> "UdpClient":
         data = data.encode("utf-8") if isinstance(data, str) else data
-        target = self.probe.address(self.port_name)
-        with self.probe.sandbox.step("send", data=data, dest=f"{target[0]}:{target[1]}", client=self.name) as record:
+        target = self.clients.address(self.port_name)
+        with self.sandbox.step("send", data=data, dest=f"{target[0]}:{target[1]}", client=self.name) as record:
             self.sent_at = time.monotonic()
             self.last_sent = data
             self.sock.sendto(data, target)
@@ -92,7 +106,7 @@ class UdpClient:
         return self
 
     def _server(self) -> StudentProcess | None:
-        return server_of(self.probe, self.port_name)
+        return self.clients.server_of(self.port_name)
 
     def _receive(self, deadline: float) -> bytes | None:
         """The next datagram, or None when the deadline passes or the server has died."""
@@ -114,12 +128,12 @@ class UdpClient:
                      within: float = 2.0) -> bytes:
         """The next reply: see Expect for what each way of expecting accepts."""
         expect = Expect(equals, contains, matches, says, means)
-        with self.probe.sandbox.step("reply", client=self.name, **expect.params()) as record:
+        with self.sandbox.step("reply", client=self.name, **expect.params()) as record:
             data = self._receive(time.monotonic() + within)
             if data is None:
                 raise self._silence(within)
             text = decode(data)
-            if accepted(self.probe, expect, text):
+            if accepted(self.sandbox, expect, text):
                 record.note = Message("note.got", {"data": data})
                 return data
             raise mismatch(expect, data, text, sent=self.last_sent)
@@ -142,8 +156,9 @@ class TcpClient:
     boundaries: a reply is read until it is what was expected, the server closes, or time
     runs out."""
 
-    def __init__(self, probe: Probe, port_name: str, name: str):
-        self.probe = probe
+    def __init__(self, clients: Clients, port_name: str, name: str):
+        self.clients = clients
+        self.sandbox = clients.sandbox
         self.port_name = port_name
         self.name = name
         self.sock: socket.socket | None = None
@@ -153,21 +168,20 @@ class TcpClient:
         self.last_sent = b""
         self.sent = 0  # bytes of the current send or upload that went out
         self.uploaded = b""
-        self.response: http.Response | None = None
-        self.response_open = False  # the last response had no Content-Length and no close
+        self.answer_open = False  # its last answer has no end: an HTTP response without Content-Length or close
 
     def _dest(self) -> str:
-        host, port = self.probe.address(self.port_name)
+        host, port = self.clients.address(self.port_name)
         return f"{host}:{port}"
 
     def connect(self, within: float = 3.0) -> "TcpClient":
-        server = server_of(self.probe, self.port_name)
-        with self.probe.sandbox.step("connect", dest=self._dest(), client=self.name) as record:
-            sock = self.probe.sandbox.network.socket(socket.AF_INET, socket.SOCK_STREAM)
-            self.probe.sandbox.on_close(sock.close)
+        server = self.clients.server_of(self.port_name)
+        with self.sandbox.step("connect", dest=self._dest(), client=self.name) as record:
+            sock = self.sandbox.network.socket(socket.AF_INET, socket.SOCK_STREAM)
+            self.sandbox.on_close(sock.close)
             sock.settimeout(within)
             try:
-                sock.connect(self.probe.address(self.port_name))
+                sock.connect(self.clients.address(self.port_name))
             except OSError as exc:
                 raise explain(server, "refused", dest=self._dest(), error=exc.strerror or str(exc)) from None
             sock.settimeout(10.0)  # sendall to a server that does not read ends, and says so
@@ -189,13 +203,13 @@ class TcpClient:
             size = chunk or len(data) or 1
             segments = [data[i:i + size] for i in range(0, len(data), size)]
         kind = "send_characters" if characters and len(segments) > 1 else "send_pieces" if len(segments) > 1 else "send"
-        with self.probe.sandbox.step(kind, data=data, chunk=chunk, dest=self._dest(), client=self.name) as record:
+        with self.sandbox.step(kind, data=data, chunk=chunk, dest=self._dest(), client=self.name) as record:
             self.sent_at = time.monotonic()
             self.last_sent = data
             try:
                 self._send_segments(segments, paced)
             except OSError as exc:
-                raise explain(server_of(self.probe, self.port_name), "send_failed",
+                raise explain(self.clients.server_of(self.port_name), "send_failed",
                               error=exc.strerror or str(exc)) from None
             record.note = Message("note.ok")
         return self
@@ -205,7 +219,7 @@ class TcpClient:
         wait until the server has read what came before and sleeps again, so every segment
         arrives alone however loaded the machine is. The bytes sent so far are kept in
         self.sent (for the message when the server hangs up early)."""
-        server = server_of(self.probe, self.port_name)
+        server = self.clients.server_of(self.port_name)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.sent = 0
         for segment in segments:
@@ -217,7 +231,7 @@ class TcpClient:
     def _fill(self, deadline: float) -> bool:
         """Read what arrives next into the buffer; False when nothing came in time or the
         server died, or when the server closed the connection."""
-        server = server_of(self.probe, self.port_name)
+        server = self.clients.server_of(self.port_name)
         while True:  # one look at least, even when the deadline has passed
             remaining = max(0.0, deadline - time.monotonic())
             ready, _, _ = select.select([self.sock], [], [], min(POLL, remaining))
@@ -240,7 +254,7 @@ class TcpClient:
                      within: float = 2.0) -> bytes:
         """The next reply: see Expect for what each way of expecting accepts."""
         expect = Expect(equals, contains, matches, says, means)
-        with self.probe.sandbox.step("reply", client=self.name, **expect.params()) as record:
+        with self.sandbox.step("reply", client=self.name, **expect.params()) as record:
             deadline = time.monotonic() + within
             while not expect.test(decode(bytes(self.buffer))):
                 if expect.size is not None and len(self.buffer) >= expect.size:
@@ -249,7 +263,7 @@ class TcpClient:
                     break
             data = bytes(self.buffer)
             self.buffer.clear()
-            if accepted(self.probe, expect, decode(data)):  # how long it took: the proof of a prompt server
+            if accepted(self.sandbox, expect, decode(data)):  # how long it took: the proof of a prompt server
                 secs = f"{time.monotonic() - self.sent_at:.3f}"
                 record.note = Message("note.got_after", {"data": data, "secs": secs})
                 return data
@@ -258,14 +272,14 @@ class TcpClient:
             raise mismatch(expect, data, decode(data), stream=True, sent=self.last_sent)
 
     def _silence(self, within: float) -> CheckFailed:
-        server = server_of(self.probe, self.port_name)
+        server = self.clients.server_of(self.port_name)
         if self.closed_by_server and server is not None:  # closing because it is ending? let it finish
             server.settle(SETTLE, poll=POLL)
             server.sync_events()
         if self.closed_by_server and (server is None or (server.running and not server.events_of("exception"))):
             return CheckFailed("closed_early", sent=self.last_sent)
-        others = self.probe.connected_clients(self.port_name, besides=self.name)
-        unended = [other.name for other in others if other.response is not None and other.response_open]
+        others = self.clients.connected(self.port_name, besides=self.name)
+        unended = [other.name for other in others if other.answer_open]
         if unended and server is not None and server.running:
             return CheckFailed("response_never_ends", client=self.name, others=", ".join(unended))
         if others and server is not None and server.running:
@@ -281,7 +295,7 @@ class TcpClient:
         self._fill(time.monotonic() + max(within, 2.0))
         names = ", ".join(other.name for other in others)
         if not self.buffer:  # not even then
-            return explain(server_of(self.probe, self.port_name), "no_reply", since=self.sent_at, within=within, sent=self.last_sent)
+            return explain(self.clients.server_of(self.port_name), "no_reply", since=self.sent_at, within=within, sent=self.last_sent)
         waited = f"{time.monotonic() - self.sent_at:.2f}"
         return CheckFailed("serial_server", client=self.name, others=names, within=within, waited=waited,
                            got=bytes(self.buffer))
@@ -289,8 +303,8 @@ class TcpClient:
     def expect_nothing_more(self, within: float = 2.0) -> None:
         """After its answer the server sends nothing else: once it waits again (or `within`
         passes), no more bytes have arrived."""
-        server = server_of(self.probe, self.port_name)
-        with self.probe.sandbox.step("nothing_more", client=self.name) as record:
+        server = self.clients.server_of(self.port_name)
+        with self.sandbox.step("nothing_more", client=self.name) as record:
             if server is not None:
                 server.settle(within, poll=PACE)
             else:
@@ -305,11 +319,11 @@ class TcpClient:
 
     def expect_closed(self, within: float = 3.0) -> None:
         """The server ends this connection (reads return end of stream)."""
-        with self.probe.sandbox.step("closed", client=self.name) as record:
+        with self.sandbox.step("closed", client=self.name) as record:
             deadline = time.monotonic() + within
             while not self.closed_by_server:
                 if not self._fill(deadline) and not self.closed_by_server:
-                    raise explain(server_of(self.probe, self.port_name), "not_closed", exited_kind="exited",
+                    raise explain(self.clients.server_of(self.port_name), "not_closed", exited_kind="exited",
                                   within=within)
             record.note = Message("note.ok")
 
@@ -320,100 +334,22 @@ class TcpClient:
             self.connect()
         self.uploaded = data
         kind = "upload_pieces" if chunk < len(data) else "upload"
-        with self.probe.sandbox.step(kind, size=len(data), chunk=chunk, dest=self._dest(), client=self.name) as record:
+        with self.sandbox.step(kind, size=len(data), chunk=chunk, dest=self._dest(), client=self.name) as record:
             self.sock.settimeout(within)
             try:
                 self._send_segments([data[i:i + chunk] for i in range(0, len(data), chunk)], paced)
                 self.sock.shutdown(socket.SHUT_WR)
             except OSError as exc:
-                server = server_of(self.probe, self.port_name)
+                server = self.clients.server_of(self.port_name)
                 if exc.errno in (errno.ECONNRESET, errno.EPIPE):
                     raise explain(server, "upload_cut", exited_kind="upload_cut", sent=self.sent, size=len(data)) from None
                 raise explain(server, "send_failed", error=exc.strerror or str(exc)) from None
             record.note = Message("note.ok")
         return self
 
-    def get(self, path: str = "/", within: float = 3.0) -> http.Response:
-        """Ask for `path` as a browser would; read the response until the server closes, the
-        Content-Length is complete, or time runs out."""
-        if self.sock is None:
-            self.connect()
-        host, port = self.probe.address(self.port_name)
-        request = (
-            f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUser-Agent: netgrader\r\n"
-            f"Accept: */*\r\nConnection: close\r\n\r\n"
-        ).encode()
-        with self.probe.sandbox.step("get", path=path, dest=self._dest(), client=self.name) as record:
-            self.sent_at = time.monotonic()
-            self.last_sent = request.split(b"\r\n")[0]
-            self.sock.sendall(request)
-            deadline = time.monotonic() + within
-            while not self.closed_by_server:
-                total = http.expected_length(bytes(self.buffer))
-                if total is not None and len(self.buffer) >= total:
-                    break
-                if not self._fill(deadline) and not self.closed_by_server:
-                    break
-            raw = bytes(self.buffer)
-            self.buffer.clear()
-            if not raw:
-                raise self._silence(within)
-            self.response = http.parse(raw)
-            self.response_open = not self.closed_by_server and http.expected_length(raw) is None
-            record.note = Message("note.http", {"status_line": self.response.status_line, "size": len(raw)})
-        return self.response
-
-    def expect_response(self, status: int | None = 200, content_type: str | None = None,
-                        content_length: bool = False, body_contains: str | None = None,
-                        body: bytes | None = None, body_name: str | None = None) -> None:
-        """What the last response must be; each fault has its own failure kind. The status
-        line and the blank line after the head are always checked. `body`: the exact bytes
-        the body must be (the fixture `body_name`)."""
-        response = self.response
-        expected = [f"status {status}" if status is not None else "HTTP/1.x"]
-        expected += [f"Content-Type: {content_type}"] if content_type else []
-        expected += ["Content-Length = len(body)"] if content_length else []
-        expected += [f'"{body_contains}"'] if body_contains else []
-        expected += [f"body = {body_name}"] if body is not None else []
-        with self.probe.sandbox.step("response", client=self.name, expected=", ".join(expected)) as record:
-            if response.problem == "status_line":
-                late = response.raw.find(b"HTTP/1.")
-                if late > 0:  # the head came, but after other bytes (the body first?)
-                    raise CheckFailed("head_after_body", offset=late, got=response.raw[:late])
-                raise CheckFailed("bad_status_line", got=response.status_line)
-            if status is not None and response.code != status:
-                raise CheckFailed("wrong_status", expected=status, got=response.status_line)
-            if not response.complete:
-                raise CheckFailed("no_blank_line", got=response.raw)
-            if response.status_line.startswith("HTTP/1.0"):
-                self.probe.sandbox.warn("warn.http10", got=response.status_line)
-            if response.bare_newlines:
-                self.probe.sandbox.warn("warn.bare_newlines")
-            if content_type is not None:
-                if response.media_type is None:
-                    raise CheckFailed("missing_header", name="Content-Type", expected=content_type)
-                if response.media_type in http.ALIASES.get(content_type.lower(), ()):
-                    self.probe.sandbox.warn("warn.content_type_alias", got=response.media_type, expected=content_type)
-                elif response.media_type != content_type.lower():
-                    raise CheckFailed("wrong_content_type", expected=content_type, got=response.header("content-type"))
-            declared = response.header("content-length")
-            if content_length and declared is not None and (not declared.isdigit() or int(declared) != len(response.body)):
-                raise CheckFailed("wrong_content_length", declared=declared, actual=len(response.body))
-            if body_contains is not None:
-                text = response.body.decode("utf-8", "replace")
-                if body_contains.lower() not in text.lower():
-                    raise CheckFailed("wrong_body", expected=body_contains, got=response.body)
-            if body is not None and response.body != body:
-                kind, params = file_mismatch(body_name, response.body, body)
-                kind = {"file_incomplete": "body_incomplete", "file_differs": "body_differs"}.get(kind, kind)
-                if not response.body and self.probe.earlier_bodies(body):  # the file was read to its end once
-                    params["variant"] = "read_once"
-                raise CheckFailed(kind, **{**params, "path": Message("where.body", {"file": body_name})})
-            record.note = Message("note.ok")
-
     def close(self) -> None:
         """The grader's side hangs up, as a client that quits would."""
-        with self.probe.sandbox.step("hang_up", client=self.name) as record:
+        with self.sandbox.step("hang_up", client=self.name) as record:
             if self.sock is not None:
                 self.sock.close()
             record.note = Message("note.ok")

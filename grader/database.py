@@ -4,10 +4,10 @@ Why: in this course most `udp_dict` servers look words up with
 `pymysql.connect(host='localhost', port=3306, user='root', password='123456', database='dict')`.
 Graded as they are, they need a real server. The grader starts Debian's `mariadbd` for itself:
 its own data directory and socket under /tmp, no TCP port at all (--skip-networking), never the
-machine's own database. One server per grading process, started at the first check that needs
-it (a few tenths of a second) and stopped when the process exits; it dies with the grader even
-when the grader is killed (setpriv --pdeathsig), and a folder a killed grader left is removed
-by the next one.
+machine's own database. One server per grader (grader/services.py), started at the first check
+that needs it (a few tenths of a second) and stopped when the grader closes; it dies with the
+grader's process even when that is killed (setpriv --pdeathsig), and a folder a killed grader
+left is removed by the next one.
 
 Each check that starts such a program gets a relay (grader/relay.py) on the handout's port
 inside the check's network, to this server's socket, and the exercise's database as its YAML
@@ -20,7 +20,6 @@ outside it; the grader's own account has a random password.
 from __future__ import annotations
 
 import ast
-import atexit
 import contextlib
 import functools
 import hashlib
@@ -39,6 +38,15 @@ from .spec import Database
 
 MODULES = {"pymysql", "MySQLdb", "mysql"}  # what a program imports to talk to MySQL
 FOLDER_PREFIX = "netgrader-mariadb-"
+SOCKET_PATH_MAX = 107  # bytes of a Unix socket's path (sun_path), the server's and sd_notify's
+
+
+def folder_base() -> Path:
+    """Where a server's folder goes: the temporary folder, unless its path is too long for the
+    sockets inside (a teacher's TMPDIR deep in a course folder); then /tmp."""
+    base = tempfile.gettempdir()
+    longest = f"{base}/{FOLDER_PREFIX}{os.getpid()}-xxxxxxxx/mysqld.sock"
+    return Path(base if len(longest.encode()) <= SOCKET_PATH_MAX else "/tmp")
 START_WITHIN = 30.0
 STATEMENT_LIMIT = 5  # seconds one of a student's queries may run (a lookup takes a millisecond)
 # The status counters of statements that change data, tables or accounts: when any of them
@@ -97,7 +105,7 @@ class Server:
 
     def __init__(self, mariadbd: str, install_db: str):
         _remove_left_behind()
-        self.folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-", dir=folder_base()))
         self.socket_path = str(self.folder / "mysqld.sock")
         self._password = secrets.token_hex(16)
         self._loaded = None  # the Database now in the server
@@ -258,41 +266,19 @@ def _last_line(text: str) -> str:
 
 def _remove_left_behind() -> None:
     """The folders of graders that were killed: their server died with them."""
-    for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"):
+    for folder in {*Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"), *Path("/tmp").glob(f"{FOLDER_PREFIX}*")}:
         pid = folder.name.removeprefix(FOLDER_PREFIX).split("-")[0]
         if pid.isdigit() and not Path(f"/proc/{pid}").exists():
             shutil.rmtree(folder, ignore_errors=True)
 
 
-_server: Server | None = None
-_refused: str | None = None
-
-
 def unavailable() -> str | None:
-    """Why no MariaDB can be started here (None: one can): what a skipped check says."""
+    """Why no MariaDB can be started on this machine (None: one can): what a skipped check says."""
     if os.environ.get("NETGRADER_MARIADB") == "off":
         return "NETGRADER_MARIADB=off"
-    if _refused is not None:
-        return _refused
     if binaries() is None:
         return "MariaDB is not installed (apt-get install mariadb-server)"
     return None
-
-
-def server() -> Server:
-    """This process's server, started on first use; HarnessError when it cannot start."""
-    global _server, _refused
-    reason = unavailable()
-    if reason is not None:
-        raise HarnessError(reason)
-    if _server is None:
-        try:
-            _server = Server(*binaries())
-        except HarnessError as exc:
-            _refused = str(exc)
-            raise
-        atexit.register(_server.stop)
-    return _server
 
 
 def binaries() -> tuple[str, str] | None:

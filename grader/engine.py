@@ -1,8 +1,21 @@
-"""Grade one submission against one exercise by running pytest with the netgrader plugin.
+"""The engine as a library: load an exercise once, grade any number of submissions with it.
 
-The one entry point every user shares: the CLI, the test suite and (later) batch grading.
-Plugin autoloading is switched off and only what grading needs is loaded, which keeps
-pytest's start-up small; `-p no:terminal` leaves the talking to grader/report.
+    from grader import Grader
+
+    with Grader("udp_dict") as grader:            # the exercise is loaded and checked once
+        for folder in folders:
+            result = grader.grade(folder)         # a GradeResult: checks, points, verdicts
+            print(folder, result.points, result.max_points, result.passed)
+
+Every grading is independent: what one leaves (processes, namespaces, control groups,
+temporary folders, database rows) is gone before `grade()` returns. What is worth keeping warm
+is kept by the grader (grader/services.py): the next check's namespace, made while this one
+runs, and the private MariaDB, started once. `close()` (or the `with` block) releases them.
+
+pytest is the engine: each grading is one `pytest.main` run, handed the exercise, the resolved
+submission and the services as a plugin object (grader/plugin.py), never as argv strings or
+environment variables. Plugin autoloading is off and only what grading needs is loaded, which
+keeps a run small; `-p no:terminal` leaves the talking to grader/report.
 """
 
 from __future__ import annotations
@@ -12,76 +25,86 @@ from pathlib import Path
 
 import pytest
 
-from . import net
-from .errors import GraderError, HarnessError
+from . import spec
+from .errors import GraderError, HarnessError, SubmissionError
+from .exercises import find_exercise
+from .plugin import GradingRun
 from .results import GradeResult
-from .spec import Exercise
+from .services import Services
+from .submission import Submission, resolve
+
+PYTEST_ARGS = (
+    "-p", "grader.plugin",
+    "-p", "pytest_timeout",
+    "--disable-plugin-autoload",
+    "-p", "no:terminal",
+    "-p", "no:cacheprovider",
+    "-p", "no:stepwise",
+    "-p", "no:doctest",
+    "-p", "no:unraisableexception",  # its gc.collect() at exit costs more than it finds here
+    "-p", "no:threadexception",
+    "-c", os.devnull,
+)
 
 
-class _Sink:
-    """Catches the pytest config so the results can be read after the run."""
+class Grader:
+    """Grades submissions of one exercise, one after another.
 
-    config = None
+    `exercise`: an id (`udp_dict`), a path to its YAML, or a loaded spec.Exercise.
+    `isolation`: auto (default: $NETGRADER_ISOLATION or auto), netns or loopback.
+    `strict`: every advisory check counts as required."""
 
-    def pytest_configure(self, config):
-        self.config = config
+    def __init__(self, exercise: str | Path | spec.Exercise, isolation: str | None = None, strict: bool = False):
+        self.exercise = exercise if isinstance(exercise, spec.Exercise) else spec.load(find_exercise(exercise))
+        self.strict = strict
+        self.services = Services(isolation)
+        self._closed = False
 
+    def submission(self, folder: str | Path, files: dict[str, str] | None = None) -> Submission:
+        """Which file of `folder` plays which role; SubmissionError when none can be graded."""
+        submission = resolve(folder, self.exercise, files)
+        if not submission.files and not submission.found:
+            raise SubmissionError(f"{folder} holds no .py files; expected {', '.join(self.exercise.files.values())}")
+        return submission
 
-def grade(
-    exercise: Exercise,
-    submission: str | Path,
-    overrides: dict[str, str] | None = None,
-    checks: list[str] | None = None,
-    isolation: str | None = None,
-    strict: bool = False,
-) -> GradeResult:
-    """`strict`: every advisory check counts as required."""
-    from .plugin import GRADING
+    def grade(self, folder: str | Path | Submission, files: dict[str, str] | None = None,
+              checks: list[str] | None = None) -> GradeResult:
+        """Grade one submission. `files` maps a role to the student's own file name
+        ({"server": "udp_server.py"}); `checks` runs only these (and the checks they need)."""
+        if self._closed:
+            raise GraderError("this grader is closed")
+        submission = folder if isinstance(folder, Submission) else self.submission(folder, files)
+        known = [check.id for check in self.exercise.checks]
+        if not self.exercise.python_checks:
+            self._refuse_unknown(checks or (), known)
+        run = GradingRun(self.exercise, submission, self.services, checks or (), self.strict)
+        args = [str(self.exercise.path), *PYTEST_ARGS, "--rootdir", str(self.exercise.path.parent.parent)]
+        code = pytest.main(args, plugins=[run])
+        if code == pytest.ExitCode.INTERRUPTED:
+            raise KeyboardInterrupt
+        ok = (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED)
+        if code not in ok or not run.collected:
+            raise HarnessError(f"pytest could not grade {self.exercise.path} (exit code {int(code)})")
+        self._refuse_unknown(checks or (), [check.id for check in run.result.checks] + known)
+        return run.result
 
-    yaml_ids = [check.id for check in exercise.checks]
-    if not exercise.python_checks:
-        _unknown_checks(exercise, checks or (), yaml_ids)
-    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    args = [
-        str(exercise.path),
-        "-p", "grader.plugin",
-        "-p", "pytest_timeout",
-        "-p", "no:terminal",
-        "-p", "no:cacheprovider",
-        "-p", "no:stepwise",
-        "-p", "no:doctest",
-        "-p", "no:unraisableexception",  # its gc.collect() at exit costs more than it finds here
-        "-p", "no:threadexception",
-        "-c", os.devnull,
-        "--rootdir", str(exercise.path.parent.parent),
-        "--submission", str(submission),
-    ]
-    for role, path in (overrides or {}).items():
-        args += ["--file", f"{role}={path}"]
-    for check in checks or ():
-        args += ["--check", check]
-    if isolation:
-        args += ["--isolation", isolation]
-    if strict:
-        args.append("--all-required")
-    sink = _Sink()
-    net.make_ahead(True)
-    try:
-        code = pytest.main(args, plugins=[sink])
-    finally:
-        net.make_ahead(False)
-    results = sink.config.stash[GRADING].results if sink.config else {}
-    if code == pytest.ExitCode.INTERRUPTED:
-        raise KeyboardInterrupt
-    ok = (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED)
-    if exercise.id not in results or code not in ok:
-        raise HarnessError(f"pytest could not grade {exercise.path} (exit code {int(code)})")
-    result = results[exercise.id]
-    _unknown_checks(exercise, checks or (), [check.id for check in result.checks] + yaml_ids)
-    return result
+    def _refuse_unknown(self, wanted, known) -> None:
+        unknown = [check for check in wanted if check not in known]
+        if unknown:
+            raise GraderError(f"unknown check {', '.join(unknown)} in {self.exercise.id}; its checks: {', '.join(known)}")
+
+    def close(self) -> None:
+        self._closed = True
+        self.services.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
-def _unknown_checks(exercise: Exercise, wanted, known) -> None:
-    unknown = [check for check in wanted if check not in known]
-    if unknown:
-        raise GraderError(f"unknown check {', '.join(unknown)} in {exercise.id}; its checks: {', '.join(known)}")
+def grade(exercise, submission, files=None, checks=None, isolation=None, strict=False) -> GradeResult:
+    """One grading, with a grader of its own (the CLI's case)."""
+    with Grader(exercise, isolation, strict) as grader:
+        return grader.grade(submission, files, checks)

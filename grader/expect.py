@@ -241,6 +241,7 @@ def explain(process: StudentProcess | None, kind: str, since: float = 0.0, exite
         params.update(
             exc_type=exception["type"],
             exc_message=exception["message"].replace(f"{process.cwd}/", ""),
+            exc_errno=exception.get("errno") if isinstance(exception.get("errno"), int) else None,
             exc_line=where[1],
             exc_code=where[3],
             status=process.returncode,

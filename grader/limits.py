@@ -81,11 +81,12 @@ def remove_stale(parent: Path) -> None:
 class CheckLimits:
     """The limits of one check: rlimits always, plus its own control groups where possible."""
 
-    def __init__(self, limits: Limits = LIMITS):
+    def __init__(self, limits: Limits = LIMITS, name: str | None = None):
+        """`name`: the groups' name, the check's mark (netgrader-PID-...: which grader made them)."""
         self.limits = limits
         self.groups: list[Path] = []  # one per controller (v1) or one unified group (v2)
         self._memory_file: Path | None = None
-        name = f"netgrader-{uuid.uuid4().hex[:12]}"
+        name = name or f"netgrader-{os.getpid()}-{uuid.uuid4().hex[:12]}"
         memory = limits.memory_mb * 1024 * 1024
         if os.geteuid() == 0:
             if (CGROUP_ROOT / "cgroup.controllers").exists():
@@ -172,15 +173,19 @@ class CheckLimits:
             return False
         return any(line.split()[:1] == ["oom_kill"] and int(line.split()[1]) > 0 for line in lines)
 
-    def close(self) -> None:
-        """Remove the groups (their members were killed by then)."""
+    def close(self, within: float = 2.0) -> None:
+        """Remove the groups. Their members were killed by then, but a killed task leaves its
+        group only once the kernel has torn it down: the removal is retried until then."""
+        deadline = time.monotonic() + within
         for group in self.groups:
-            self._remove(group)
+            while not self._remove(group) and group.exists() and time.monotonic() < deadline:
+                time.sleep(0.002)  # microseconds after the kill; nothing to wait on but the group itself
         self.groups = []
 
     @staticmethod
-    def _remove(group: Path) -> None:
+    def _remove(group: Path) -> bool:
         try:
             group.rmdir()
+            return True
         except OSError:
-            pass
+            return False

@@ -13,7 +13,6 @@ host's loopback; the spy in the student's Python then moves every bind to a free
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import os
 import shutil
@@ -150,59 +149,63 @@ class Namespace:
         self._agent.wait()
 
 
-_ahead = False  # make the next check's namespace while this one runs (during a grading)
-_spare: Future | None = None
-_spare_lock = threading.Lock()
-_maker: ThreadPoolExecutor | None = None
+class Networks:
+    """The networks of one grader's checks, each new and private (a Namespace, or Loopback
+    where namespaces are refused or `mode` says so). With `ahead`, each namespace comes with the
+    next one made in the background: a check then does not wait the 30-40 ms an agent takes to
+    start, a dozen times per grading. `close()` closes the spare: nothing is left."""
 
+    def __init__(self, mode: str | None = None, ahead: bool = False):
+        self.mode = mode or os.environ.get("NETGRADER_ISOLATION") or "auto"
+        if self.mode not in MODES:
+            raise HarnessError(f"isolation must be one of {', '.join(MODES)}, not {self.mode!r}")
+        self._ahead = ahead
+        self._spare: Future | None = None
+        self._maker: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
 
-def make_ahead(enabled: bool) -> None:
-    """While a grading runs (the plugin turns this on), each new namespace comes with the next
-    one made in the background: a check then does not wait the 30-40 ms an agent takes to
-    start, a dozen times per grading. Turned off, the spare is closed: nothing is left."""
-    global _ahead, _spare
-    with _spare_lock:
-        _ahead, spare, _spare = enabled, _spare, None
-    if spare is not None:
-        with contextlib.suppress(Exception):
-            spare.result().close()
+    def open(self):
+        """A Namespace when Linux allows it, else Loopback (with the reason)."""
+        global _refused
+        if self.mode == "loopback":
+            return Loopback("forced")
+        if _refused is None or self.mode == "netns":
+            if not (shutil.which("unshare") and shutil.which("nsenter")):
+                _refused = "util-linux's unshare and nsenter are not installed"
+            else:
+                try:
+                    return self._next_namespace()
+                except HarnessError as exc:
+                    _refused = str(exc)
+            if self.mode == "netns":
+                raise HarnessError(_refused)
+        return Loopback(_refused)
 
+    def _next_namespace(self) -> Namespace:
+        with self._lock:
+            spare, self._spare = self._spare, None
+            namespace = None
+            if spare is not None:
+                with contextlib.suppress(HarnessError):
+                    namespace = spare.result()
+            if namespace is None:
+                namespace = Namespace()
+            if self._ahead:
+                self._maker = self._maker or ThreadPoolExecutor(1, thread_name_prefix="namespace")
+                self._spare = self._maker.submit(Namespace)
+        return namespace
 
-def _next_namespace() -> Namespace:
-    global _spare, _maker
-    with _spare_lock:
-        spare, _spare = _spare, None
-        namespace = None
+    def close(self) -> None:
+        with self._lock:
+            self._ahead, spare, self._spare = False, self._spare, None
+            maker, self._maker = self._maker, None
         if spare is not None:
-            with contextlib.suppress(HarnessError):
-                namespace = spare.result()
-        if namespace is None:
-            namespace = Namespace()
-        if _ahead:
-            _maker = _maker or ThreadPoolExecutor(1, thread_name_prefix="namespace")
-            _spare = _maker.submit(Namespace)
-    return namespace
-
-
-atexit.register(make_ahead, False)
+            with contextlib.suppress(Exception):
+                spare.result().close()
+        if maker is not None:
+            maker.shutdown()
 
 
 def open_network(mode: str | None = None):
-    """A Namespace when Linux allows it, else Loopback; `mode` or NETGRADER_ISOLATION forces one."""
-    global _refused
-    mode = mode or os.environ.get("NETGRADER_ISOLATION") or "auto"
-    if mode not in MODES:
-        raise HarnessError(f"isolation must be one of {', '.join(MODES)}, not {mode!r}")
-    if mode == "loopback":
-        return Loopback("forced")
-    if _refused is None or mode == "netns":
-        if not (shutil.which("unshare") and shutil.which("nsenter")):
-            _refused = "util-linux's unshare and nsenter are not installed"
-        else:
-            try:
-                return _next_namespace()
-            except HarnessError as exc:
-                _refused = str(exc)
-        if mode == "netns":
-            raise HarnessError(_refused)
-    return Loopback(_refused)
+    """One network, not made ahead: for a single sandbox (and the tests)."""
+    return Networks(mode).open()

@@ -9,14 +9,10 @@ import socket
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .errors import CheckFailed
 from .expect import POLL, decode, explain, file_mismatch, lines_mismatch, lines_of, other_encoding, text_lines
 from .results import Message
-
-if TYPE_CHECKING:
-    from .probe import Probe
 
 SYNC_MARKER = b"\x00netgrader-sync\x00"
 
@@ -36,11 +32,11 @@ class Peer:
 
     kind = socket.SOCK_DGRAM
 
-    def __init__(self, probe: Probe, port_name: str, reply: str, text, table, missing: str, silent_on: tuple):
-        network = probe.sandbox.network
-        port = probe.exercise.ports[port_name]
+    def __init__(self, sandbox, port_name: str, reply: str, text, table, missing: str, silent_on: tuple):
+        network = sandbox.network
+        port = sandbox.exercise.ports[port_name]
         self.reply, self.text, self.table, self.missing, self.silent_on = reply, text, table, missing, silent_on
-        self.encoding = probe.exercise.encoding  # of its text: gbk for the handout's Windows tool
+        self.encoding = sandbox.exercise.encoding  # of its text: gbk for the handout's Windows tool
         self.sock = network.socket(socket.AF_INET, self.kind)
         try:
             self.sock.bind((network.peer_host, network.peer_port(port.port)))
@@ -50,12 +46,12 @@ class Peer:
             self.sock.close()
             raise
         self.address = ("127.0.0.1", self.sock.getsockname()[1])
-        self.probe = probe
+        self.sandbox = sandbox
         self.changed = threading.Condition()
         self._wake_r, self._wake_w = socket.socketpair()
         self._thread = threading.Thread(target=self._serve, name=f"peer-{port_name}", daemon=True)
         self._thread.start()
-        probe.sandbox.on_close(self.close)
+        sandbox.on_close(self.close)
 
     def answer(self, data: bytes) -> bytes | None:
         text = decode(data, self.encoding)
@@ -73,7 +69,7 @@ class Peer:
 
     def sender(self, role: str):
         """The student process that talks to this peer: the one of `role`, or the only one."""
-        processes = self.probe.sandbox.processes
+        processes = self.sandbox.processes
         return processes.get(role) or (next(iter(processes.values())) if len(processes) == 1 else None)
 
     def mismatch(self, equals: list[str], got: list[bytes], process) -> CheckFailed:
@@ -132,7 +128,7 @@ class UdpPeer(Peer):
         wanted = [line.encode(self.encoding) for line in equals]
         extra = {line.encode(self.encoding) for line in allow_extra}
         process = self.sender(client)
-        with self.probe.sandbox.step("received", expected=list(equals)) as record:
+        with self.sandbox.step("received", expected=list(equals)) as record:
             deadline = time.monotonic() + within
             with self.changed:
                 while len(self.received) < len(wanted) and time.monotonic() < deadline:
@@ -156,7 +152,7 @@ class UdpPeer(Peer):
         marker = SYNC_MARKER + os.urandom(8)
         with self.changed:
             self._marker = marker
-        with self.probe.sandbox.network.socket(socket.AF_INET, socket.SOCK_DGRAM) as sender:
+        with self.sandbox.network.socket(socket.AF_INET, socket.SOCK_DGRAM) as sender:
             sender.sendto(marker, self.address)
         with self.changed:
             self.changed.wait_for(lambda: self._marker is None, within)
@@ -242,7 +238,7 @@ class TcpPeer(Peer):
         queue. A marker connection made now queues behind it (the queue is FIFO), so once the
         serving thread has accepted the marker, it has accepted everything before it; each of
         those then reads to its end, as its client is gone."""
-        with self.probe.sandbox.network.socket(socket.AF_INET, socket.SOCK_STREAM) as marker:
+        with self.sandbox.network.socket(socket.AF_INET, socket.SOCK_STREAM) as marker:
             marker.bind((self.address[0], 0))
             with self.changed:
                 self._marker = marker.getsockname()
@@ -258,7 +254,7 @@ class TcpPeer(Peer):
         wanted = "".join(equals).encode(self.encoding)
         extra = [line.encode(self.encoding) for line in allow_extra if line]
         process = self.sender(client)
-        with self.probe.sandbox.step("received", expected=list(equals)) as record:
+        with self.sandbox.step("received", expected=list(equals)) as record:
             got = self.received_when(lambda: len(self.received) >= len(wanted), process, within)
             if not got:
                 raise explain(process, "not_sent", exited_kind="not_sent", within=within, expected=list(equals))
@@ -272,7 +268,7 @@ class TcpPeer(Peer):
     def expect_received_file(self, name: str, data: bytes, within: float = 5.0, client: str = "client") -> None:
         """The client sent exactly the bytes of the file `name`, then closed its connection."""
         process = self.sender(client)
-        with self.probe.sandbox.step("received_file", file=name, size=len(data)) as record:
+        with self.sandbox.step("received_file", file=name, size=len(data)) as record:
             got = self.received_when(lambda: self.connections_seen and self.open_connections == 0, process, within)
             if not got:
                 raise explain(process, "not_sent", exited_kind="not_sent", within=within, expected=[name])
@@ -289,7 +285,7 @@ class TcpPeer(Peer):
         """The client sent these lines (read as a teacher reads them), `marker` last."""
         wanted = text_lines("\n".join(equals))
         process = self.sender(client)
-        with self.probe.sandbox.step("received_lines", expected=list(equals)) as record:
+        with self.sandbox.step("received_lines", expected=list(equals)) as record:
             got = self.received_when(lambda: lines_of(bytes(self.received)) == wanted, process, within)
             if not got:
                 raise explain(process, "not_sent", exited_kind="not_sent", within=within, expected=list(equals))

@@ -20,7 +20,8 @@ import os
 import time
 from pathlib import Path
 
-from .clients import TcpClient, UdpClient
+from .clients import Clients, TcpClient, UdpClient
+from .httpclient import HttpClient
 from .errors import CheckFailed, HarnessError
 from . import browser, database, files
 from .expect import LOCAL_HOSTS, POLL, Expect, explain, file_mismatch, lines_mismatch, lines_of, text_lines
@@ -37,8 +38,7 @@ class Probe:
 
     def __init__(self, sandbox: Sandbox):
         self.sandbox = sandbox
-        self.listeners: dict[str, Student] = {}
-        self._clients: dict[str, UdpClient] = {}
+        self.clients = Clients(sandbox)
 
     @property
     def exercise(self):
@@ -59,30 +59,23 @@ class Probe:
 
     def address(self, port_name: str) -> tuple[str, int]:
         """Where the student's server for this port listens."""
-        if port_name in self.sandbox.addresses:
-            return self.sandbox.addresses[port_name]
-        return ("127.0.0.1", self.exercise.ports[port_name].port)
+        return self.clients.address(port_name)
 
     def client(self, port_name: str, name: str = "a") -> UdpClient | TcpClient:
         """A grader-side client of the student's server, UDP or TCP as the port is; each name
         is its own socket (its own source port, its own connection)."""
-        if name not in self._clients:
+        if name not in self.clients.by_name:
             kind = TcpClient if self.exercise.ports[port_name].proto == "tcp" else UdpClient
-            self._clients[name] = kind(self, port_name, name)
-        return self._clients[name]
+            self.clients.by_name[name] = kind(self.clients, port_name, name)
+        return self.clients.by_name[name]
 
     udp = tcp = client  # read better in a teacher's Python check
 
-    def connected_clients(self, port_name: str, besides: str) -> list[TcpClient]:
-        """The grader's other TCP clients still connected to this port's server."""
-        return [c for name, c in self._clients.items() if name != besides and isinstance(c, TcpClient)
-                and c.port_name == port_name and c.sock is not None and c.sock.fileno() != -1
-                and not c.closed_by_server]
-
-    def earlier_bodies(self, body: bytes) -> bool:
-        """An earlier HTTP response of this check carried `body` (the picture was sent once)."""
-        return any(isinstance(c, TcpClient) and c.response is not None and c.response.body == body
-                   for c in self._clients.values())
+    def http(self, port_name: str, name: str = "a") -> HttpClient:
+        """A grader-side browser of the student's web server."""
+        if name not in self.clients.by_name:
+            self.clients.by_name[name] = HttpClient(self.clients, port_name, name)
+        return self.clients.by_name[name]
 
     def expect_saved(self, path: str, client: str = "a", role: str = "server", within: float = 5.0) -> None:
         """The file `path` in the student's directory holds exactly what client `client`
@@ -137,7 +130,7 @@ class Probe:
         picture (a wrong Content-Type shows text; a broken body draws nothing)."""
         host, port = self.address(port_name)
         url = f"http://{host}:{port}{path}"
-        server = self.listeners.get(port_name)
+        process = self.clients.server_of(port_name)
         with self.sandbox.step("browser", url=url) as record:
             executable = browser.find_chromium()
             if executable is None:
@@ -151,7 +144,6 @@ class Probe:
                 raise HarnessError(f"the browser failed: {exc}") from None
             finally:
                 relay.close()
-            process = server.process if server is not None else None
             if seen.get("error"):
                 raise explain(process, "browser_error", exited_kind="browser_error", url=url, error=seen["error"])
             if seen.get("loading"):
@@ -164,9 +156,9 @@ class Probe:
 
     def existing_client(self, name: str = "a") -> UdpClient | TcpClient:
         """The client called `name` that already sent something."""
-        if name not in self._clients:
+        if name not in self.clients.by_name:
             raise RuntimeError(f"no client {name!r} has sent anything yet in this check")
-        return self._clients[name]
+        return self.clients.by_name[name]
 
     def peer(self, port_name: str, reply: str = "echo", text=None, file=None, missing="not found", silent_on=(),
              table=None):
@@ -177,7 +169,7 @@ class Probe:
             table = load_table(self.sandbox.workdir / file if (self.sandbox.workdir / file).exists() else self.exercise.fixture_dir / file)
         with self.sandbox.step("peer", proto=port.proto, port=port.port, reply=Message(f"peer.{reply}")) as record:
             kind = TcpPeer if port.proto == "tcp" else UdpPeer
-            peer = kind(self, port_name, reply, text, table, missing, tuple(silent_on))
+            peer = kind(self.sandbox, port_name, reply, text, table, missing, tuple(silent_on))
             record.note = Message("note.peer", {"address": f"{peer.address[0]}:{peer.address[1]}"})
         self.sandbox.peers[port_name] = peer
         return peer
@@ -286,7 +278,7 @@ class Student:
             host = bound[0] if bound[0] not in ("0.0.0.0", "::", "") else "127.0.0.1"
             address = (host, bound[1])
             self.sandbox.addresses[port_name] = address
-            self.probe.listeners[port_name] = self
+            self.probe.clients.listeners[port_name] = process
             record.note = Message("note.after", {"secs": round(event["t"] - process.started_at, 3), "port": bound[1]})
         return address
 

@@ -49,9 +49,16 @@ class ProcessReport:
 
 @dataclass
 class Failure:
-    kind: str
-    params: dict[str, Any]
+    """Why a check failed, decided once (grader/verdict.py); reporters render `said` and
+    `hints` and may point at `script`:`line`, the student's line that raised."""
+
+    kind: str  # a key of FAILURE_KINDS (grader/errors.py)
+    params: dict[str, Any]  # the facts its messages are built from
     step: int | None  # index into the steps of the check that failed
+    script: str | None = None  # the student's script at fault, when one is
+    line: int | None = None  # the line of that script that raised, when known
+    said: list[Message] = field(default_factory=list)  # the cause in words: the failure first, then details
+    hints: list[Message] = field(default_factory=list)  # what to do about it
 
 
 @dataclass
@@ -68,7 +75,6 @@ class CheckResult:
     processes: list[ProcessReport] = field(default_factory=list)
     skip_reason: Message | None = None
     error: str | None = None  # a grader bug's traceback, for the maintainers
-    help: Text | None = None
     hidden: bool = False
     duration: float = 0.0
     advisory: bool = False  # the handout does not ask for it: a failure warns instead of failing the grade

@@ -19,15 +19,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import database, fsview, net, recreate, relay
+from . import database, fsview, recreate, relay
 from .errors import CheckFailed
 from .limits import CheckLimits
 from .process import SPY_DIR, StudentProcess, become_subreaper, kill_and_reap, marked_processes, student_python
 from .results import Message, StepRecord
+from .services import Services
 from .spec import Exercise
 from .submission import Submission
 
 IPV4 = re.compile(rb"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])")
+CLEAN_UP_WITHIN = 10.0  # seconds to kill what a check left, however fast it forks
 COPY_IGNORE = shutil.ignore_patterns("__pycache__", ".git", "*.pyc", ".venv", "venv")
 
 
@@ -49,7 +51,15 @@ def copy_submission(folder: Path, workdir: Path) -> None:
 
 
 class Sandbox:
-    def __init__(self, exercise: Exercise, submission: Submission, isolation: str | None = None):
+    on_close_last = staticmethod(lambda: None)  # services of its own, closed after everything else
+
+    def __init__(self, exercise: Exercise, submission: Submission, services: Services | str | None = None):
+        """`services`: the grader's (grader/services.py); an isolation mode or None makes a
+        sandbox that keeps services of its own and closes them with itself."""
+        if not isinstance(services, Services):
+            services = Services(services, ahead=False)
+            self.on_close_last = services.close
+        self.services = services
         self.exercise = exercise
         self.submission = submission
         self.steps: list[StepRecord] = []
@@ -60,25 +70,29 @@ class Sandbox:
         self._closers: list = []
         self._closed = False
         become_subreaper()
-        self.workdir = Path(tempfile.mkdtemp(prefix=f"netgrader-{exercise.id}-"))
+        # The check's mark names the grader's process: its tests count what this grader left.
+        self.workdir = Path(tempfile.mkdtemp(prefix=f"netgrader-{os.getpid()}-{exercise.id}-"))
         self.marker = f"NETGRADER_SANDBOX={self.workdir.name}"
+        self.elsewhere = Path(f"{self.workdir}-elsewhere")  # the student's other folders (recreate.py)
         try:
             copy_submission(submission.folder, self.workdir)
             for fixture in exercise.fixtures:
                 target = self.workdir / fixture
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(exercise.fixture_dir / fixture, target)
-            self.network = net.open_network(isolation)
-            self.limits = CheckLimits()
-            self.elsewhere = Path(f"{self.workdir}-elsewhere")  # the student's other folders (recreate.py)
+            self.network = services.network()
+            self.limits = CheckLimits(name=self.workdir.name)
             self.layout = recreate.plan([p.read_text("utf-8", "replace") for p in self.workdir.rglob("*.py")],
                                         self.workdir, {exercise.fixture_dir / f: p for f, p in exercise.stand_ins.items()},
                                         exercise.outputs, outside=self.confined)
             self._binds = recreate.lay_out(self.layout, self.workdir, self.elsewhere)
             self._initial_files = {p: p.stat().st_mtime_ns for p in self._files()}
         except BaseException:
+            if hasattr(self, "network"):
+                self.network.close()
             shutil.rmtree(self.workdir, ignore_errors=True)
             shutil.rmtree(self.elsewhere, ignore_errors=True)
+            self.on_close_last()
             raise
         self._addresses_added = False
         self.database: relay.Relay | None = None  # the relay to the exercise's database, once a program needs it
@@ -143,7 +157,7 @@ class Sandbox:
     def _open_database(self) -> int:
         """The exercise's database, reachable in this check's network: the port of its relay."""
         if self.database is None:
-            server = database.server()
+            server = self.services.database()
             server.prepare(self.exercise.database, self.exercise.fixture_dir)
             listener = relay.listen(self.network, self.network.peer_port(self.exercise.database.port))
             self.database = relay.Relay(listener, server.connect,
@@ -243,11 +257,17 @@ class Sandbox:
         for closer in reversed(self._closers):
             with contextlib.suppress(Exception):
                 closer()
-        kill_and_reap(sorted(seen | self._members()))
+        # Until none is left: a fork bomb's children born while the last ones were killed.
+        deadline = time.monotonic() + CLEAN_UP_WITHIN
+        victims = seen | self._members()
+        while victims and time.monotonic() < deadline:
+            kill_and_reap(sorted(victims))
+            victims = self._members()
         self.limits.close()
         self.network.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
         shutil.rmtree(self.elsewhere, ignore_errors=True)
+        self.on_close_last()
 
     def _members(self) -> set[int]:
         return set(self.network.member_pids()) | set(marked_processes(self.marker.encode())) | set(self.limits.members())

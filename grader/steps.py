@@ -87,7 +87,7 @@ def received_lines(probe: Probe, args):
 
 
 def get(probe: Probe, args):
-    probe.client(args["port"], args["from"]).get(args["path"], within=args["within"])
+    probe.http(args["port"], args["from"]).get(args["path"], within=args["within"])
 
 
 def response(probe: Probe, args):

@@ -13,23 +13,47 @@ STUDENTS = ROOT / "tests" / "students"
 
 
 def run_grader(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 240):
-    """Run `python -m grader ARGS` and return the CompletedProcess (text mode)."""
+    """Run `python -m grader ARGS` and return the CompletedProcess (text mode), with the
+    grader's `pid`: what it left carries that pid in its mark (netgrader-PID-...)."""
     environment = {**os.environ, **(env or {})}
     environment.pop("NETGRADER_VIA_MAKE", None)
-    return subprocess.run(
-        [sys.executable, "-m", "grader", *args],
-        cwd=cwd,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    argv = [sys.executable, "-m", "grader", *args]
+    with subprocess.Popen(argv, cwd=cwd, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True) as grader:
+        try:
+            stdout, stderr = grader.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            grader.kill()
+            raise
+    done = subprocess.CompletedProcess(argv, grader.returncode, stdout, stderr)
+    done.pid = grader.pid
+    return done
 
 
-def grade_json(exercise: str, folder: Path, tmp: Path, *extra: str) -> tuple[int, dict, str]:
+def left_behind(pid: int) -> list:
+    """What a grader of that pid left: processes carrying its checks' mark, and its checks'
+    control groups. Only its own: other gradings may run on the machine meanwhile."""
+    from grader.limits import CheckLimits
+
+    mark = f"NETGRADER_SANDBOX=netgrader-{pid}-".encode()
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                if mark in Path(f"/proc/{entry.name}/environ").read_bytes():
+                    found.append(f"process {entry.name}")
+            except OSError:
+                continue
+    probe = CheckLimits(name=f"netgrader-test-{os.getpid()}")
+    parents = {group.parent for group in probe.groups}
+    probe.close()
+    return found + [f"control group {g}" for parent in parents for g in parent.glob(f"netgrader-{pid}-*")]
+
+
+def grade_json(exercise: str, folder: Path, tmp: Path, *extra: str, env: dict | None = None) -> tuple[int, dict, str]:
     """Grade `folder`; return the exit status, the JSON report and the terminal report."""
     out = tmp / f"{exercise}-{folder.name}.json"
-    done = run_grader("grade", exercise, str(folder), "--json", str(out), "--lang", "en", *extra)
+    done = run_grader("grade", exercise, str(folder), "--json", str(out), "--lang", "en", *extra, env=env)
     assert done.returncode in (0, 1), f"grader exit {done.returncode}: {done.stderr}{done.stdout}"
     return done.returncode, json.loads(out.read_text(encoding="utf-8")), done.stdout
 

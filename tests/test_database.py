@@ -134,8 +134,9 @@ def _sessions(server, query: str) -> list:
 def test_the_server_has_no_port_and_is_gone_with_its_folder_when_the_grader_ends(tmp_path):
     code = textwrap.dedent("""\
         import sys, time
-        from grader import database
-        server = database.server()
+        from grader.services import Services
+        services = Services()
+        server = services.database()
         print(server.folder, server._process.pid, flush=True)
         if sys.argv[1] == "killed":
             time.sleep(60)

@@ -79,10 +79,13 @@ def test_a_recreated_path_exists_only_in_the_sandbox(tmp_path):
     folder = assemble(STUDENTS / "tcp_upload" / "client-laptop-path", tmp_path)
     (folder / "client.py").write_text((folder / "client.py").read_text(encoding="utf-8").replace(
         "/home/tarena/下载/reba.jpeg", "/netgrader-test-laptop/下载/reba.jpeg"), encoding="utf-8")
-    code, report, text = grade_json("tcp_upload", folder, tmp_path, "--check", "client-sends-image")
+    own_tmp = tmp_path / "tmp"
+    own_tmp.mkdir()
+    code, report, text = grade_json("tcp_upload", folder, tmp_path, "--check", "client-sends-image",
+                                    env={"TMPDIR": str(own_tmp)})
     assert code == 0 and "reads /netgrader-test-laptop/下载/reba.jpeg" in text, text
     assert not Path("/netgrader-test-laptop").exists()
-    assert not list(Path("/tmp").glob("netgrader-tcp_upload-*-elsewhere"))
+    assert not list(own_tmp.iterdir())  # no folder of the check is left
     assert ROOT.exists()
 
 
@@ -96,7 +99,10 @@ def test_symlinks_of_a_submission_never_lead_out_of_the_sandbox(tmp_path):
     (folder / "client.py").write_text((folder / "client.py").read_text(encoding="utf-8").replace(
         "zly.jpeg", "pics/zly.jpeg"), encoding="utf-8")
     (folder / "alias.txt").symlink_to(folder / "client.py")  # inside the submission: copied as a file
-    code, report, text = grade_json("tcp_upload", folder, tmp_path, "--check", "client-sends-image")
+    own_tmp = tmp_path / "tmp"
+    own_tmp.mkdir()
+    code, report, text = grade_json("tcp_upload", folder, tmp_path, "--check", "client-sends-image",
+                                    env={"TMPDIR": str(own_tmp)})
     assert code == 0, text
     assert (outside / "victim.jpg").read_bytes() == b"canary"
     assert sorted(p.name for p in outside.iterdir()) == ["victim.jpg"]

@@ -12,6 +12,7 @@ import os
 import string
 
 from ..results import Message, printable, show_bytes
+from ..spec import Text
 from . import en, zh
 
 CATALOGS = {"en": en.MESSAGES, "zh": zh.MESSAGES}
@@ -30,6 +31,8 @@ def default_lang() -> str:
 def _shown(value, lang="en", cut=True):
     if isinstance(value, Message):
         return render(lang, value)
+    if isinstance(value, Text):  # a teacher's words from the exercise, in both languages
+        return value.pick(lang)
     if isinstance(value, (bytes, bytearray)):
         return show_bytes(value)
     if isinstance(value, (list, tuple)):
@@ -62,3 +65,20 @@ def render(lang: str, message: Message) -> str:
 
 def has(key: str) -> bool:
     return key in en.MESSAGES
+
+
+def render_said(lang: str, said: list[Message]) -> list[str]:
+    """A failure's cause in words (grader/verdict.said), as lines: the failure, with what the
+    program was doing when it crashed or ended on the same line; then each detail, indented."""
+    headline, *details = said
+    first = render(lang, headline)
+    while details and details[0].key.startswith("cause."):
+        cause = render(lang, details.pop(0))
+        if cause:
+            first += ("" if cause.startswith("（") else " ") + cause
+    return [first] + ["  " + render(lang, detail) for detail in details]
+
+
+def render_all(lang: str, messages: list[Message]) -> list[str]:
+    """Each message rendered, leaving out those with nothing to say in this language."""
+    return [text for text in (render(lang, message) for message in messages) if text]

@@ -157,6 +157,7 @@ MESSAGES = {
     "hint.wrong_port": "use the port the handout gives: {expected}",
     "hint.encoding_mismatch": "both sides must use the same encoding: the other side sends {encoding}, so decode with data.decode('{encoding}') (and encode what you send with .encode('{encoding}'))",
     "hint.back_to_accept": "after accept(), receive and answer in an inner loop on the same conn (while True: data = conn.recv(1024) ...) until the client ends; only then accept the next client",
+    "hint.help": "{text}",
     "hint.crashed": "read the error output above: its last line says what went wrong, the line before it where",
     "hint.decode_error": "a Chinese character (3 bytes in UTF-8) was cut between two receives: receive with a buffer larger than the message (recv(1024), recvfrom(4096)); over TCP a message can still come in pieces, so collect the bytes and decode once the message is complete",
     "hint.encode_gbk": "encode text with text.encode() (UTF-8), not with 'gbk'",

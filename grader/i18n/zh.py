@@ -152,6 +152,7 @@ MESSAGES = {
     "hint.wrong_port": "使用讲义给出的端口：{expected}",
     "hint.encoding_mismatch": "收发两边必须用同一种编码：对方发送的是 {encoding}，所以要用 data.decode('{encoding}') 解码（发送时也用 .encode('{encoding}')）",
     "hint.back_to_accept": "accept() 之后，在同一个 conn 上用内层循环收发（while True: data = conn.recv(1024) ...），直到客户端结束，再去 accept 下一个客户端",
+    "hint.help": "{text}",
     "hint.crashed": "看上面的错误输出：最后一行说明出了什么错，它上面一行指出出错的位置",
     "hint.decode_error": "一个汉字（UTF-8 中 3 个字节）被拆在了两次接收里：用比消息大的缓冲区接收（recv(1024)、recvfrom(4096)）；TCP 的消息仍可能分几次到达，要把字节攒齐，消息完整后再解码",
     "hint.encode_gbk": "用 text.encode()（UTF-8）编码文本，不要用 'gbk'",

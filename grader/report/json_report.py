@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..i18n import render, tr
+from ..i18n import render, render_all, render_said, tr
 from ..results import GradeResult, show_bytes
-from .terminal import failure_text, hints
 
 
 def to_dict(grade: GradeResult, lang: str) -> dict:
@@ -41,8 +40,10 @@ def to_dict(grade: GradeResult, lang: str) -> dict:
             entry["skip_reason"] = render(lang, check.skip_reason)
         if check.failure:
             entry["kind"] = check.failure.kind
-            entry["message"] = "\n".join(failure_text(lang, check))
-            entry["hints"] = hints(lang, check)
+            entry["message"] = "\n".join(render_said(lang, check.failure.said))
+            entry["hints"] = render_all(lang, check.failure.hints)
+            entry["script"] = check.failure.script
+            entry["line"] = check.failure.line
             entry["failed_step"] = check.failure.step
         if check.error:
             entry["error"] = check.error

@@ -246,7 +246,8 @@ def _install(config):
 
     def excepthook(kind, value, tb):
         if not issubclass(kind, KeyboardInterrupt):
-            emit("exception", type=kind.__name__, message=str(value)[:500], where=where(tb))
+            emit("exception", type=kind.__name__, message=str(value)[:500], where=where(tb),
+                 errno=getattr(value, "errno", None))
         real_excepthook(kind, value, tb)
 
     sys.excepthook = excepthook
@@ -261,6 +262,7 @@ def _install(config):
             type=hook_args.exc_type.__name__,
             message=str(hook_args.exc_value)[:500],
             where=where(hook_args.exc_traceback),
+            errno=getattr(hook_args.exc_value, "errno", None),
             thread=getattr(hook_args.thread, "name", None),
         )
         real_thread_hook(hook_args)
