@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 from grader import spec  # noqa: E402
-from grader.process import student_python  # noqa: E402
+from grader.student_python import student_python  # noqa: E402
 from test_students import assemble, needs_bubblewrap  # noqa: E402  broken files plus the reference's others
 
 EXCHANGES = ("send", "get", "upload", "connect")  # steps that cost a loopback round trip or more

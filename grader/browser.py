@@ -22,7 +22,7 @@ import subprocess
 import tempfile
 import time
 
-from .process import descendants, kill_and_reap, marked_processes
+from .proctree import descendants, kill_and_reap, marked_processes
 from .relay import Relay, listen
 
 FLAGS = (

@@ -8,11 +8,11 @@ import select
 import socket
 import time
 from .errors import CheckFailed
-from .expect import POLL, SETTLE, Expect, decode, explain
+from .expect import POLL_SECONDS, SETTLE_SECONDS, Expect, decode, explain
 from .process import StudentProcess
 from .results import Message
 
-PACE = 0.001  # how often a paced upload looks whether the server has read the last segment
+PACE_SECONDS = 0.001  # how often a paced upload looks whether the server has read the last segment
 
 
 def mismatch(expect: Expect, data: bytes, text: str | None, stream: bool = False, sent: bytes = b"") -> CheckFailed:
@@ -115,7 +115,7 @@ class UdpClient:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return None
-            ready, _, _ = select.select([self.sock], [], [], min(POLL, remaining))
+            ready, _, _ = select.select([self.sock], [], [], min(POLL_SECONDS, remaining))
             if not ready and server is not None and not server.running:
                 ready, _, _ = select.select([self.sock], [], [], 0)  # a reply sent just before it died
                 if not ready:
@@ -142,7 +142,7 @@ class UdpClient:
         server = self._server()
         if server is not None:
             own_host, own_port = self.sock.getsockname()[:2]
-            astray = [tuple(event["requested"][:2]) for event in server.events_of("sendto") if event["t"] >= self.sent_at]
+            astray = [event.requested[:2] for event in server.events_of("sendto") if event.t >= self.sent_at]
             astray = [(host, port) for host, port in astray if port != own_port or host not in (own_host, "::ffff:" + own_host)]
             if astray:  # the one meant for this client (its port, another address) if there is one
                 host, port = next(((h, p) for h, p in astray if p == own_port), astray[0])
@@ -224,7 +224,7 @@ class TcpClient:
         self.sent = 0
         for segment in segments:
             if paced and server is not None:  # a server that never sleeps is not waited for again
-                paced = server.settle(2.0, poll=PACE)
+                paced = server.settle(2.0, poll=PACE_SECONDS)
             self.sock.sendall(segment)
             self.sent += len(segment)
 
@@ -234,7 +234,7 @@ class TcpClient:
         server = self.clients.server_of(self.port_name)
         while True:  # one look at least, even when the deadline has passed
             remaining = max(0.0, deadline - time.monotonic())
-            ready, _, _ = select.select([self.sock], [], [], min(POLL, remaining))
+            ready, _, _ = select.select([self.sock], [], [], min(POLL_SECONDS, remaining))
             if not ready and (remaining <= 0 or (server is not None and not server.running)):
                 ready, _, _ = select.select([self.sock], [], [], 0)
                 if not ready:
@@ -274,7 +274,7 @@ class TcpClient:
     def _silence(self, within: float) -> CheckFailed:
         server = self.clients.server_of(self.port_name)
         if self.closed_by_server and server is not None:  # closing because it is ending? let it finish
-            server.settle(SETTLE, poll=POLL)
+            server.settle(SETTLE_SECONDS, poll=POLL_SECONDS)
             server.sync_events()
         if self.closed_by_server and (server is None or (server.running and not server.events_of("exception"))):
             return CheckFailed("closed_early", sent=self.last_sent)
@@ -306,7 +306,7 @@ class TcpClient:
         server = self.clients.server_of(self.port_name)
         with self.sandbox.step("nothing_more", client=self.name) as record:
             if server is not None:
-                server.settle(within, poll=PACE)
+                server.settle(within, poll=PACE_SECONDS)
             else:
                 self._fill(time.monotonic() + within)
             while self._fill(time.monotonic()):

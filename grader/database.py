@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 from .errors import HarnessError
-from .process import cache_dir, made_once
+from .machine_cache import cache_dir, made_once
 from .spec import Database
 
 MODULES = {"pymysql", "MySQLdb", "mysql"}  # what a program imports to talk to MySQL

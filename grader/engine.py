@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from . import spec
+from . import spec, student_python
 from .errors import GraderError, HarnessError, SubmissionError
 from .exercises import find_exercise
 from .plugin import GradingRun
@@ -77,6 +77,7 @@ class Grader:
         known = [check.id for check in self.exercise.checks]
         if not self.exercise.python_checks:
             self._refuse_unknown(checks or (), known)
+        student_python.ensure_untouched()
         run = GradingRun(self.exercise, submission, self.services, checks or (), self.strict)
         args = [str(self.exercise.path), *PYTEST_ARGS, "--rootdir", str(self.exercise.path.parent.parent)]
         code = pytest.main(args, plugins=[run])

@@ -15,8 +15,8 @@ from .process import StudentProcess
 from .results import Message
 
 LOCAL_HOSTS = ("", "0.0.0.0", "127.0.0.1", "localhost", "::", "::1")
-POLL = 0.02  # how often a wait re-checks a process that may have died meanwhile
-SETTLE = 1.0  # how long a busy process may take to finish (exit, crash, wait) before it is judged
+POLL_SECONDS = 0.02  # how often a wait re-checks a process that may have died meanwhile
+SETTLE_SECONDS = 1.0  # how long a busy process may take to finish (exit, crash, wait) before it is judged
 
 
 def decode(data: bytes, encoding: str = "utf-8") -> str | None:
@@ -197,11 +197,11 @@ def back_in_accept(process: StudentProcess, since: float) -> bool:
     """The server waits in accept() again (its last event), while a connection it accepted
     holds bytes it never read: it left that client without reading its next message."""
     calls = process.events_of("accepting")
-    if len(calls) < 2 or calls[-1]["t"] < since or not process.idle():
+    if len(calls) < 2 or calls[-1].t < since or not process.idle():
         return False
-    if any(event["t"] > calls[-1]["t"] for event in process.events if event["ev"] != "input"):
+    if any(event.t > calls[-1].t for event in process.events if event.kind != "input"):
         return False
-    return unread_bytes(process.pid, {event["bound"][1] for event in process.events_of("listen")})
+    return unread_bytes(process.pid, {event.bound[1] for event in process.events_of("listen")})
 
 
 def unread_bytes(pid: int, ports: set[int]) -> bool:
@@ -231,26 +231,26 @@ def explain(process: StudentProcess | None, kind: str, since: float = 0.0, exite
         return CheckFailed(kind, **params)
     params.setdefault("script", process.script.name)
     params.setdefault("role", process.role)
-    process.settle(SETTLE, poll=POLL)
+    process.settle(SETTLE_SECONDS, poll=POLL_SECONDS)
     process.sync_events()
-    exception = next((e for e in reversed(process.events_of("exception")) if e["t"] >= since), None)
+    exception = next((e for e in reversed(process.events_of("exception")) if e.t >= since), None)
     if exception is None and not process.running:
         exception = process.exception
     if exception is not None:
-        where = exception.get("where") or [None, None, None, ""]
+        where = exception.where or (None, None, None, "")
         params.update(
-            exc_type=exception["type"],
-            exc_message=exception["message"].replace(f"{process.cwd}/", ""),
-            exc_errno=exception.get("errno") if isinstance(exception.get("errno"), int) else None,
+            exc_type=exception.type,
+            exc_message=exception.message.replace(f"{process.cwd}/", ""),
+            exc_errno=exception.errno,
             exc_line=where[1],
             exc_code=where[3],
             status=process.returncode,
-            in_thread=bool(exception.get("thread")),
+            in_thread=bool(exception.thread),
         )
-        if exception["type"] == "UnicodeDecodeError":
-            used = codec_of(exception["message"])
+        if exception.type == "UnicodeDecodeError":
+            used = codec_of(exception.message)
             if used and used != process.encoding:  # gbk where the other side speaks UTF-8, or the other way round
-                detail = f"{exception['type']}: {params['exc_message']}"
+                detail = f"{exception.type}: {params['exc_message']}"
                 return CheckFailed("encoding_mismatch", cause=kind, used=used, encoding=process.encoding, detail=detail,
                                    **params)
             return CheckFailed("decode_error", cause=kind, **params)

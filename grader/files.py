@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from .errors import CheckFailed
-from .expect import POLL, explain
+from .expect import POLL_SECONDS, explain
 from .process import StudentProcess
 from .sandbox import Sandbox
 
@@ -56,11 +56,11 @@ def wait_for(target: Path, is_right, process: StudentProcess | None, within: flo
     deadline = time.monotonic() + within
     while not done() and time.monotonic() < deadline:
         if process is None:
-            time.sleep(POLL)  # a short poll: nothing to wait on but the file itself
+            time.sleep(POLL_SECONDS)  # a short poll: nothing to wait on but the file itself
         elif not process.running or spinning(process):
             break  # it will not write any more
         else:
-            process.wait_until(lambda: not process.running, min(POLL, deadline - time.monotonic()))
+            process.wait_until(lambda: not process.running, min(POLL_SECONDS, deadline - time.monotonic()))
     return read(target)
 
 

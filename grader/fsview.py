@@ -20,7 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .process import wait_ended
+from .proctree import wait_ended
 
 
 # The trial run of bwrap, from a Python that reaps what bwrap leaves behind: with --unshare-pid

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from .errors import CheckFailed
-from .expect import POLL, decode, explain, file_mismatch, lines_mismatch, lines_of, other_encoding, text_lines
+from .expect import POLL_SECONDS, decode, explain, file_mismatch, lines_mismatch, lines_of, other_encoding, text_lines
 from .results import Message
 
 SYNC_MARKER = b"\x00netgrader-sync\x00"
@@ -134,7 +134,7 @@ class UdpPeer(Peer):
                 while len(self.received) < len(wanted) and time.monotonic() < deadline:
                     if process is not None and not process.running and len(self.received) < len(wanted):
                         break
-                    self.changed.wait(min(POLL, max(0.0, deadline - time.monotonic())))
+                    self.changed.wait(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
             got = self.sync()
             head, tail = got[: len(wanted)], got[len(wanted):]
             if not got:
@@ -225,7 +225,7 @@ class TcpPeer(Peer):
             while not enough() and time.monotonic() < deadline:
                 if process is not None and not process.running:
                     break
-                self.changed.wait(min(POLL, max(0.0, deadline - time.monotonic())))
+                self.changed.wait(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
         if process is not None and not process.running and not enough():
             self.drain(max(0.5, deadline - time.monotonic()))
         with self.changed:

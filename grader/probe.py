@@ -24,13 +24,13 @@ from .clients import Clients, TcpClient, UdpClient
 from .httpclient import HttpClient
 from .errors import CheckFailed, HarnessError
 from . import browser, database, files
-from .expect import LOCAL_HOSTS, POLL, Expect, explain, file_mismatch, lines_mismatch, lines_of, text_lines
+from .expect import LOCAL_HOSTS, POLL_SECONDS, Expect, explain, file_mismatch, lines_mismatch, lines_of, text_lines
 from .peers import TcpPeer, UdpPeer, load_table
 from .process import StudentProcess
 from .results import Message
 from .sandbox import Sandbox
 
-SETTLE = 3  # polls in a row a process must sleep to count as settled without a spy event
+SETTLED_POLLS = 3  # polls in a row a process must sleep to count as settled without a spy event
 
 
 class Probe:
@@ -186,9 +186,9 @@ class Probe:
                 continue
             for process in self.sandbox.processes.values():
                 for event in process.events_of("sendto", "connect"):
-                    if event.get("proto") != port.proto:
+                    if event.proto != port.proto:
                         continue
-                    host, number = event["requested"]
+                    host, number = event.requested[:2]
                     if number != port.port:
                         self.sandbox.warn("warn.client_other_port", script=process.script.name,
                                           expected=port.port, actual=number)
@@ -202,8 +202,8 @@ class Probe:
         for process in self.sandbox.processes.values():
             users = process.events_of("service")
             for event in users:
-                if event["requested"][0] not in LOCAL_HOSTS:
-                    self.sandbox.warn("warn.database_host", script=process.script.name, address=event["requested"][0])
+                if event.requested[0] not in LOCAL_HOSTS:
+                    self.sandbox.warn("warn.database_host", script=process.script.name, address=event.requested[0])
             shown = process.stderr.text()
             hidden = [e for e in self.sandbox.database_errors if e.split(") ", 1)[-1] not in shown]
             if failed and users and hidden:  # the first: the others usually follow from it
@@ -213,11 +213,11 @@ class Probe:
         layout, workdir = self.sandbox.layout, self.sandbox.workdir
         for process in self.sandbox.processes.values():
             for event in process.events_of("open"):
-                path = event["path"]
-                if path in layout.files and not event["write"]:
+                path = event.path
+                if path in layout.files and not event.write:
                     self.sandbox.warn("warn.stand_in", script=process.script.name, path=layout.shown[path],
                                       fixture=layout.files[path].name)
-                elif event["write"] and not Path(path).is_relative_to(workdir):
+                elif event.write and not Path(path).is_relative_to(workdir):
                     self.sandbox.warn("warn.wrote_outside", script=process.script.name,
                                       path=self.sandbox.shown_path(path))
 
@@ -240,11 +240,10 @@ class Student:
         wanted = "bind" if port.proto == "udp" else "listen"
 
         def ready():
-            return [e for e in process.events if e["ev"] == wanted and e.get("proto") == port.proto]
+            return [e for e in process.events if e.kind == wanted and e.proto == port.proto]
 
         def requested(event):  # the address the program asked for (loopback mode moves it)
-            bound = tuple(event["bound"])
-            return next((tuple(e["requested"]) for e in process.events_of("bind") if tuple(e["bound"]) == bound), bound)
+            return next((e.requested for e in process.events_of("bind") if e.bound == event.bound), event.bound)
 
         def on_handout_port():
             return [e for e in ready() if requested(e)[1] == port.port]
@@ -256,18 +255,18 @@ class Student:
                 # Another port first: a program may open a helper socket before its server
                 # socket. Once it waits on a socket, every socket it opens before serving is open.
                 process.wait_until(lambda: on_handout_port() or not process.running or self.settled(),
-                                   max(0.0, deadline - time.monotonic()), poll=POLL)
+                                   max(0.0, deadline - time.monotonic()), poll=POLL_SECONDS)
                 if not on_handout_port() and not process.running:  # it ended before it settled down
                     raise explain(process, "not_listening", proto=port.proto, port=port.port, within=within,
-                                  others=", ".join(f"{e['proto']} {e['bound'][1]}" for e in ready()))
+                                  others=", ".join(f"{e.proto} {e.bound[1]}" for e in ready()))
             found = on_handout_port() or ready()
             if not found:
-                others = [f"{e['proto']} {e['bound'][1]}" for e in process.events_of("bind", "listen")]
+                others = [f"{e.proto} {e.bound[1]}" for e in process.events_of("bind", "listen")]
                 failure = explain(process, "not_listening", proto=port.proto, port=port.port, within=within,
                                   others=", ".join(others) or Message("word.none"), prompt=self._prompt())
                 raise failure
             event = found[0]
-            bound = tuple(event["bound"])
+            bound = event.bound
             requested = requested(event)
             if requested[1] != port.port:
                 if port.strict:
@@ -279,7 +278,7 @@ class Student:
             address = (host, bound[1])
             self.sandbox.addresses[port_name] = address
             self.probe.clients.listeners[port_name] = process
-            record.note = Message("note.after", {"secs": round(event["t"] - process.started_at, 3), "port": bound[1]})
+            record.note = Message("note.after", {"secs": round(event.t - process.started_at, 3), "port": bound[1]})
         return address
 
     def _prompt(self):
@@ -289,7 +288,7 @@ class Student:
         """Still running, without an uncaught exception, and settled: waiting, not spinning."""
         process = self.process
         with self.sandbox.step("alive", script=process.script.name) as record:
-            settled = process.settle(within, poll=POLL)
+            settled = process.settle(within, poll=POLL_SECONDS)
             process.sync_events()
             if not process.running or process.events_of("exception"):
                 raise explain(process, "exited", since=0.0)
@@ -308,7 +307,7 @@ class Student:
             if relay is None:
                 record.note = Message("note.no_database")
                 return
-            process.settle(within, poll=POLL)  # its close() calls are made: their bytes are sent
+            process.settle(within, poll=POLL_SECONDS)  # its close() calls are made: their bytes are sent
             relay.sync()
             left_open = [link for link in relay.links if not database.said_goodbye(link)]
             if len(left_open) > 1:
@@ -317,19 +316,19 @@ class Student:
             record.note = Message("note.database_connections", {"opened": len(relay.links)})
 
     def settled(self) -> bool:
-        """The program waits to receive (the spy saw it), or has slept for SETTLE polls in a
+        """The program waits to receive (the spy saw it), or has slept for SETTLED_POLLS polls in a
         row (a program that waits in select/epoll, as asyncio does)."""
         if self.process.events_of("wait"):
             return True
         self._idle_polls = self._idle_polls + 1 if self.process.idle() else 0
-        return self._idle_polls >= SETTLE
+        return self._idle_polls >= SETTLED_POLLS
 
     def expect_exit(self, code: int | None = 0, within: float = 3.0) -> None:
         kind = "exit" if code is not None else "exit_any"
         with self.sandbox.step(kind, script=self.process.script.name, code=code) as record:
             if not self.process.wait_exit(within):
                 events = self.process.events
-                waiting_recv = bool(events) and events[-1]["ev"] == "wait" and self.process.idle()
+                waiting_recv = bool(events) and events[-1].kind == "wait" and self.process.idle()
                 raise CheckFailed("did_not_exit", script=self.process.script.name, within=within, prompt=self._prompt(),
                                   waiting_recv=waiting_recv)
             if code is not None and self.process.returncode != code:

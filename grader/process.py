@@ -11,101 +11,21 @@ servers too, and the transcript shows what was typed at which prompt.
 
 from __future__ import annotations
 
-import ast
-import compileall
-import contextlib
-import ctypes
-import hashlib
-import importlib.util
 import os
 import selectors
-import shutil
 import signal
 import subprocess
-import sys
-import tempfile
 import threading
 import time
-import venv
 from dataclasses import dataclass
 from pathlib import Path
 
-PR_SET_CHILD_SUBREAPER = 36
-OUTPUT_CAP = 256 * 1024
-MAX_EVENT = 8192  # bytes of one spy event line  # bytes kept per stream: its head and its tail, half each
-SPY_DIR = Path(__file__).with_name("spy")
+from .events import Event, parse as parse_event
+from .proctree import descendants, kill_and_reap, reap_orphans
+from .student_python import SPY_DIR
 
-
-STUDENT_PACKAGES = ("pymysql",)  # what the course's programs import beyond the standard library
-
-
-def student_python() -> str:
-    """The interpreter students run on: a bare virtual environment of the grader's own Python,
-    made once per machine in the user's cache, with only the packages the course uses. Without
-    the grader's packages (and the base installation's .pth files) a student process starts
-    about a third faster and cannot import pytest or the grader. Falls back to the grader's
-    interpreter if it cannot be made. Also compiles the spy once, so no student process pays
-    for compiling it."""
-    global _student_python
-    if _student_python is None:
-        compileall.compile_file(str(SPY_DIR / "sitecustomize.py"), quiet=2)
-        base = getattr(sys, "_base_executable", sys.executable)
-        tag = hashlib.sha256(f"{base} {sys.version}".encode()).hexdigest()[:12]
-        home = cache_dir() / f"python-{sys.version_info[0]}.{sys.version_info[1]}-{tag}"
-        python = home / "bin" / "python"
-        if not python.exists():
-            with contextlib.suppress(OSError):
-                made_once(home, venv.EnvBuilder(with_pip=False, symlinks=True, clear=True).create)
-        if python.exists():
-            _add_packages(home / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages")
-        _student_python = str(python) if python.exists() else sys.executable
-    return _student_python
-
-
-def cache_dir() -> Path:
-    """Where the grader keeps what it makes once per machine and user."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "netgrader"
-
-
-def made_once(target: Path, build) -> Path:
-    """`target`, made by `build(folder)` in a folder of its own under the cache and renamed into
-    place: graders starting at once never see half of one (the loser's copy is thrown away)."""
-    if target.exists():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix="building-", dir=target.parent))
-    try:
-        build(building)
-        with contextlib.suppress(OSError):  # another grader made it meanwhile
-            building.rename(target)
-    finally:
-        shutil.rmtree(building, ignore_errors=True)
-    return target
-
-
-def _add_packages(site: Path) -> None:
-    """Copy the grader's STUDENT_PACKAGES into the students' environment, compiled (students
-    run with PYTHONDONTWRITEBYTECODE, and bubblewrap shows them only this environment)."""
-    for name in STUDENT_PACKAGES:
-        found = importlib.util.find_spec(name)
-        if found is None or not found.submodule_search_locations or (site / name).exists():
-            continue
-        try:
-            copying = Path(tempfile.mkdtemp(prefix="copying-", dir=site))
-        except OSError:
-            continue  # a read-only cache: the import fails as it would in class
-        try:
-            shutil.copytree(found.submodule_search_locations[0], copying / name,
-                            ignore=shutil.ignore_patterns("__pycache__"))
-            compileall.compile_dir(str(copying / name), quiet=2)
-            (copying / name).rename(site / name)
-        except OSError:
-            pass  # another grader copied it meanwhile
-        finally:
-            shutil.rmtree(copying, ignore_errors=True)
-
-
-_student_python: str | None = None
+OUTPUT_CAP = 256 * 1024  # bytes kept per stream: its head and its tail, half each
+MAX_EVENT = 8192  # bytes of one spy event line
 
 
 class Output:
@@ -160,7 +80,7 @@ class StudentProcess:
         self.cwd = cwd
         self.stdout = Output()
         self.stderr = Output()
-        self.events: list[dict] = []
+        self.events: list[Event] = []
         self.typed: list[Typed] = []
         self.returncode: int | None = None
         self.started_at = 0.0
@@ -345,10 +265,10 @@ class StudentProcess:
 
     def events_of(self, *kinds: str) -> list[dict]:
         with self.changed:
-            return [e for e in self.events if e["ev"] in kinds]
+            return [e for e in self.events if e.kind in kinds]
 
     @property
-    def exception(self) -> dict | None:
+    def exception(self) -> Event | None:
         """The last uncaught exception the spy reported, if any."""
         found = self.events_of("exception")
         return found[-1] if found else None
@@ -448,125 +368,17 @@ class StudentProcess:
         self._partial_event = self._partial_event[-MAX_EVENT:]  # garbage without newlines
         with self.changed:
             for line in lines:
-                try:
-                    event = ast.literal_eval(line.decode("utf-8", "replace"))
-                except (ValueError, SyntaxError, MemoryError, RecursionError):
-                    continue
-                if not isinstance(event, dict) or "ev" not in event:
+                event = parse_event(line)
+                if event is None:
                     continue
                 self.events.append(event)
-                if event["ev"] == "input":
+                if event.kind == "input":
                     # After end of input a read returns at once: the program is not waiting.
                     self.waiting_for_input = not self._popen.stdin.closed
                     self.last_prompt = self._prompt()
                     self._feed_locked()
-                    while event.get("all") and (self._pending or self._close_stdin_at_end) and not self._popen.stdin.closed:
+                    while event.all and (self._pending or self._close_stdin_at_end) and not self._popen.stdin.closed:
                         self._feed_locked()  # sys.stdin.read(): everything, then end of input
             self.changed.notify_all()
 
 
-def become_subreaper() -> None:
-    """Make processes orphaned by a student's double fork our children, not init's, so that
-    clean-up can reap them (in a container, init may never do it)."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-
-
-def marked_processes(marker: bytes) -> list[int]:
-    """Processes whose environment carries `marker`: what a check started, even the daemons
-    that left its process group and session."""
-    found = []
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/environ", "rb") as environ:
-                if marker in environ.read().split(b"\0"):
-                    found.append(int(entry.name))
-        except OSError:
-            continue
-    return found
-
-
-def descendants(root: int) -> list[int]:
-    """Children, grandchildren, ... of `root` as /proc shows them now."""
-    found, queue = [], [root]
-    while queue:
-        pid = queue.pop()
-        try:
-            tasks = os.listdir(f"/proc/{pid}/task")
-        except OSError:
-            continue
-        for task in tasks:
-            try:
-                with open(f"/proc/{pid}/task/{task}/children") as children:
-                    kids = [int(k) for k in children.read().split()]
-            except OSError:
-                continue
-            found += kids
-            queue += kids
-    return found
-
-
-def reap_orphans(group: int) -> None:
-    """Kill and reap the processes of a process group that were handed to us (we are the
-    subreaper) after their parent ended without waiting for them: bubblewrap's init does that
-    when the program ends by itself, and as a user who is not root bubblewrap's helper may
-    still be running then. Only that group's: another check's are not ours to take."""
-    for pid in descendants(os.getpid()):
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) != group:  # ppid, pgrp
-            continue
-        if fields[0] != "Z":
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-        try:
-            os.waitpid(pid, 0)
-        except ChildProcessError:
-            pass
-
-
-def wait_ended(popen: subprocess.Popen, timeout: float) -> bool:
-    """Wait for a child to end, on its pidfd (Popen.wait(timeout) polls, sleeping up to 50 ms
-    at a time); True once it has ended and is reaped."""
-    try:
-        pidfd = os.pidfd_open(popen.pid)
-    except OSError:  # already reaped
-        return popen.poll() is not None
-    try:
-        selector = selectors.DefaultSelector()
-        selector.register(pidfd, selectors.EVENT_READ)
-        selector.select(timeout)
-        selector.close()
-    finally:
-        os.close(pidfd)
-    return popen.poll() is not None
-
-
-def kill_and_reap(pids, within: float = 2.0) -> None:
-    """Kill each process and reap it. One whose parent dies with it is handed to us (we are
-    the subreaper) a moment later: it is waited for until it is ours or gone, so no zombie of
-    a double-forked helper outlives its check."""
-    pids = list(pids)
-    for pid in pids:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            continue
-    deadline = time.monotonic() + within
-    for pid in pids:
-        while True:
-            try:
-                if os.waitpid(pid, os.WNOHANG)[0] == pid:
-                    break  # reaped
-            except ChildProcessError:  # not ours (yet): gone, reaped by its parent, or orphaned soon
-                if not os.path.exists(f"/proc/{pid}") or time.monotonic() > deadline:
-                    break
-            if time.monotonic() > deadline:
-                break
-            time.sleep(0.005)  # a short poll: the kernel hands the orphan over within microseconds

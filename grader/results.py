@@ -40,7 +40,7 @@ class ProcessReport:
     script: str
     pid: int
     returncode: int | None
-    exception: dict | None
+    exception: dict | None  # the uncaught exception: type, message, where (file, line, function, code), thread
     stdout: str
     stderr: str
     output_cut: int  # bytes of output not kept

@@ -22,7 +22,9 @@ from pathlib import Path
 from . import database, fsview, recreate, relay
 from .errors import CheckFailed
 from .limits import CheckLimits
-from .process import SPY_DIR, StudentProcess, become_subreaper, kill_and_reap, marked_processes, student_python
+from .process import StudentProcess
+from .proctree import become_subreaper, kill_and_reap, marked_processes
+from .student_python import SPY_DIR, student_python
 from .results import Message, StepRecord
 from .services import Services
 from .spec import Exercise
@@ -229,8 +231,8 @@ class Sandbox:
         /tmp/new.jpg, not ../new.jpg); else relative to its directory when it is there."""
         for process in self.processes.values():
             for event in process.events_of("open"):
-                if event["path"] == path and event.get("given"):
-                    return event["given"]
+                if event.path == path and event.given:
+                    return event.given
         relative = os.path.relpath(path, self.workdir)
         return relative if not relative.startswith("..") else path
 

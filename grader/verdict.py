@@ -173,7 +173,9 @@ def process_report(process) -> ProcessReport:
         script=process.script.name,
         pid=process.pid,
         returncode=process.returncode,
-        exception=process.exception,
+        exception=None if process.exception is None else {
+            "type": process.exception.type, "message": process.exception.message,
+            "where": process.exception.where, "thread": process.exception.thread},
         stdout=shown(process.stdout.text()),
         stderr=shown(process.stderr.text()),
         output_cut=process.stdout.dropped + process.stderr.dropped,

@@ -134,3 +134,20 @@ def carrying(run: str) -> list[str]:
             except OSError:
                 continue
     return found
+
+
+def test_a_program_that_wrote_into_the_students_python_does_not_reach_the_next_grading(tmp_path, monkeypatch):
+    from grader import student_python as students
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))  # a cache of the test's own: others use theirs
+    monkeypatch.setattr(students, "_student_python", None)
+    monkeypatch.setattr(students, "_made", None)
+    python = Path(students.student_python())
+    site = next(python.parent.parent.glob("lib/python*/site-packages"))
+    students.ensure_untouched()
+    assert python.exists()
+    (site / "evil.pth").write_text("import os; os.system('echo pwned')\n")
+    students.ensure_untouched()
+    assert Path(students.student_python()) == python and python.exists()
+    assert not (site / "evil.pth").exists()
+    assert (site / "pymysql").is_dir()  # made anew with the course's packages

@@ -18,7 +18,8 @@ from conftest import ROOT
 from grader import browser, fsview, net, spec
 from grader.errors import CheckFailed
 from grader.probe import Probe
-from grader.process import Output, descendants
+from grader.process import Output
+from grader.proctree import descendants
 from grader.sandbox import Sandbox
 from grader.submission import resolve
 
