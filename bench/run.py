@@ -22,6 +22,12 @@ bench/results.json). Medians over `--reps` repetitions.
 5. A batch of `--batch` udp_dict submissions (the reference and every broken one, repeated),
    graded with 1, 2, 4, 8 and 16 jobs: gradings per minute and the peak memory of one grading
    (the grader's process, from wait4).
+6. A warm worker: the 13 references and the first broken submission of each exercise graded
+   one after another in one process through the library (grader.engine.Grader, one per
+   exercise, kept open), next to the same gradings through the CLI, one process each.
+7. The isolation of one check on its own: a sandbox opened, a program that imports socket and
+   ends started in it (namespace, control group, bubblewrap, prlimit, spy) and waited for, the
+   sandbox closed; next to the same program run bare by the students' Python.
 
 Run it alone: other load on the machine changes every figure. No timing is asserted anywhere.
 """
@@ -270,6 +276,82 @@ def batch(tmp: Path, size: int, jobs_list: list[int]) -> list[dict]:
     return rows
 
 
+# ---------------------------------------------------------------- 6. a warm worker
+
+WARM_WORKER = """
+import json, sys, time
+from grader.engine import Grader
+
+graders, times = {}, []
+for exercise, folder in json.loads(sys.argv[1]):
+    started = time.perf_counter()
+    if exercise not in graders:
+        graders[exercise] = Grader(exercise)
+    graders[exercise].grade(folder)
+    times.append(time.perf_counter() - started)
+for grader in graders.values():
+    grader.close()
+print(json.dumps(times))
+"""
+
+
+def warm_worker(tmp: Path, exercises: list) -> dict:
+    work = []
+    for exercise in exercises:
+        work.append((exercise.id, str(ROOT / "reference" / exercise.id)))
+        broken = sorted(e.parent for e in (ROOT / "tests" / "students" / exercise.id).glob("*/expect.yaml")
+                        if not needs_bubblewrap(e.parent))
+        if broken:
+            work.append((exercise.id, str(assemble(broken[0], tmp / "warm"))))
+    done = subprocess.run([sys.executable, "-c", WARM_WORKER, json.dumps(work)], cwd=ROOT, capture_output=True,
+                          text=True, check=True)
+    warm = json.loads(done.stdout)
+    cli = []
+    for n, (exercise, folder) in enumerate(work):
+        started = time.perf_counter()
+        grade(exercise, Path(folder), tmp / f"warm-cli-{n}.json")
+        cli.append(time.perf_counter() - started)
+    ratios = [w / c for w, c in zip(warm, cli)]
+    return {"gradings": len(work), "warm_median_s": statistics.median(warm), "cli_median_s": statistics.median(cli),
+            "warm_total_s": sum(warm), "cli_total_s": sum(cli), "median_ratio": statistics.median(ratios),
+            "first_of_exercise_s": statistics.median(warm[i] for i, job in enumerate(work)
+                                                     if all(other[0] != job[0] for other in work[:i]))}
+
+
+# ---------------------------------------------------------------- 7. the isolation of one check
+
+def isolation(tmp: Path, reps: int) -> dict:
+    from grader.sandbox import Sandbox
+    from grader.services import Services
+    from grader.submission import resolve
+
+    exercise = spec.load(ROOT / "exercises" / "udp_echo.yaml")
+    folder = tmp / "isolation"
+    folder.mkdir()
+    (folder / "server.py").write_text("import socket\n", encoding="utf-8")
+    (folder / "client.py").write_text("import socket\n", encoding="utf-8")
+    submission = resolve(folder, exercise)
+    python = student_python()
+
+    def check(services):
+        with Sandbox(exercise, submission, services) as sandbox:
+            sandbox.start_student("server").wait_exit(10)
+
+    def bare():
+        subprocess.run([python, "-u", "server.py"], cwd=folder, check=True)
+
+    with Services() as services:
+        check(services)  # the first namespace is made before the loop: the rest are made ahead
+        rounds = [(median_time(lambda: check(services), 1), median_time(bare, 1)) for _ in range(reps * 6)]
+        with Sandbox(exercise, submission, services) as sandbox:
+            level = f"{sandbox.network.isolation}{' + bubblewrap' if sandbox.confined else ''}, " \
+                    f"{'control groups' if sandbox.limits.contained else 'rlimits'}"
+    checked = statistics.median(r[0] for r in rounds)
+    bare_run = statistics.median(r[1] for r in rounds)
+    return {"check_s": checked, "bare_s": bare_run, "overhead_s": checked - bare_run, "level": level,
+            "rounds": len(rounds)}
+
+
 # ---------------------------------------------------------------- main
 
 def main() -> int:
@@ -314,6 +396,16 @@ def main() -> int:
                   f"{db['unchanged_s'] * 1000:.1f} ms per check to see nothing was written; grading "
                   f"{db['dict_txt_grade_s']:.2f} s on dict.txt, {db['mysql_grade_s']:.2f} s on MySQL; "
                   f"a server check {db['dict_txt_server_check_s']:.3f} s vs {db['mysql_server_check_s']:.3f} s")
+        save(results)
+        iso = results["isolation"] = isolation(tmp, args.reps)
+        print(f"one check's isolation ({iso['level']}): {iso['check_s'] * 1000:.1f} ms for a program that imports "
+              f"socket, {iso['bare_s'] * 1000:.1f} ms bare: {iso['overhead_s'] * 1000:.1f} ms of isolation "
+              f"(median of {iso['rounds']})")
+        save(results)
+        warm = results["warm_worker"] = warm_worker(tmp, exercises)
+        print(f"warm worker, {warm['gradings']} gradings one after another: median {warm['warm_median_s']:.2f} s a "
+              f"grading vs {warm['cli_median_s']:.2f} s through the CLI (median ratio {warm['median_ratio']:.2f}; "
+              f"totals {warm['warm_total_s']:.1f} s vs {warm['cli_total_s']:.1f} s)")
         save(results)
         results["batch"] = batch(tmp, args.batch, [int(j) for j in args.jobs.split(",")])
         for row in results["batch"]:

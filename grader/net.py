@@ -14,6 +14,7 @@ host's loopback; the spy in the student's Python then moves every bind to a free
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import shutil
 import signal
@@ -27,12 +28,24 @@ from pathlib import Path
 from .errors import HarnessError
 
 AGENT = Path(__file__).with_name("nsagent.py")
+CLONE_NEWNET = 0x40000000
 MODES = ("auto", "netns", "loopback")
 _refused: str | None = None  # why namespaces failed in this process, so we ask only once
 
 
+def _setns(fd: int) -> None:
+    """setns(2) for this thread's network namespace (os.setns arrives in Python 3.12)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.setns(fd, CLONE_NEWNET) != 0:
+        error = ctypes.get_errno()
+        raise HarnessError(f"setns: {os.strerror(error)}")
+
+
 class Loopback:
     """The fallback: the host's loopback, kept apart by the spy's port rewriting."""
+
+    def launcher(self, argv: list[str]):
+        return argv, contextlib.nullcontext()
 
     isolation = "loopback"
     spy_mode = "loopback"
@@ -100,6 +113,7 @@ class Namespace:
         self._agent.stderr.close()
         self._ns_path = f"/proc/{self._agent.pid}/ns/net"
         self._ns_id = os.readlink(self._ns_path)
+        self._ns_fd = None if self._user_ns else os.open(self._ns_path, os.O_RDONLY | os.O_CLOEXEC)
 
     def _ask(self, request: bytes, fds: bool = False):
         with self._asking:  # one question at a time: peers and relays ask from their own threads
@@ -126,6 +140,26 @@ class Namespace:
             enter += [f"--user=/proc/{self._agent.pid}/ns/user", "--preserve-credentials"]
         return [*enter, "--", *argv]
 
+    def launcher(self, argv: list[str]):
+        """argv, and the context to start it in, so that it is born inside the namespace. As
+        root, the starting thread steps into the namespace for the fork (a network namespace
+        is a thread's own), which saves nsenter's exec; otherwise nsenter."""
+        if self._ns_fd is None:
+            return self.wrap(argv), contextlib.nullcontext()
+        return argv, self._entered()
+
+    @contextlib.contextmanager
+    def _entered(self):
+        own = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            _setns(self._ns_fd)
+            try:
+                yield
+            finally:
+                _setns(own)
+        finally:
+            os.close(own)
+
     def peer_port(self, handout_port: int) -> int:
         return handout_port
 
@@ -144,6 +178,9 @@ class Namespace:
 
     def close(self) -> None:
         self._channel.close()
+        if self._ns_fd is not None:
+            os.close(self._ns_fd)
+            self._ns_fd = None
         with contextlib.suppress(OSError):  # it keeps nothing: no need to wait for it to end by itself
             os.killpg(self._agent.pid, signal.SIGKILL)
         self._agent.wait()

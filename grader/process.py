@@ -73,7 +73,7 @@ WRAPPERS = ("bwrap", "prlimit", "sh", "nsenter", "unshare")  # what runs around 
 class StudentProcess:
     """A running student script; create with `start()`, end with `stop()` (always)."""
 
-    def __init__(self, role: str, script: Path, argv: list[str], cwd: Path, env: dict, spy_config: dict,
+    def __init__(self, role: str, script: Path, launcher, cwd: Path, env: dict, spy_config: dict,
                  stopped_by=lambda returncode: None, exit_status=None, answers=(), encoding: str = "utf-8"):
         self.role = role
         self.script = script
@@ -86,7 +86,8 @@ class StudentProcess:
         self.started_at = 0.0
         self.waiting_for_input = False
         self.last_prompt: str | None = None
-        self._argv, self._cwd, self._env, self._spy_config = argv, cwd, env, spy_config
+        # (argv, a context to start it in): network.launcher's, so it is born in the check's network
+        (self._argv, self._born_in), self._cwd, self._env, self._spy_config = launcher, cwd, env, spy_config
         self._pending: list[str] = []
         self._partial_event = b""
         self._stdout_at_last_line = 0
@@ -109,17 +110,18 @@ class StudentProcess:
         env["NETGRADER_SPY"] = " ".join(f"{key}={value}" for key, value in config.items())
         env["PYTHONPATH"] = str(SPY_DIR)
         try:
-            self._popen = subprocess.Popen(
-                self._argv,
-                cwd=self._cwd,
-                env=env,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                pass_fds=(events_write,),
-                start_new_session=True,
-                bufsize=0,
-            )
+            with self._born_in:
+                self._popen = subprocess.Popen(
+                    self._argv,
+                    cwd=self._cwd,
+                    env=env,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    pass_fds=(events_write,),
+                    start_new_session=True,
+                    bufsize=0,
+                )
         finally:
             os.close(events_write)
         self.started_at = time.monotonic()

@@ -99,24 +99,35 @@ def wait_ended(popen: subprocess.Popen, timeout: float) -> bool:
 
 
 def kill_and_reap(pids, within: float = 2.0) -> None:
-    """Kill each process and reap it. One whose parent dies with it is handed to us (we are
-    the subreaper) a moment later: it is waited for until it is ours or gone, so no zombie of
-    a double-forked helper outlives its check."""
-    pids = list(pids)
+    """Kill each process and reap it. Each is waited for on its pidfd (readable the moment it
+    has ended), then reaped if it is ours. One whose parent dies with it is handed to us (we
+    are the subreaper) a moment later: it is waited for until it is ours or gone, so no zombie
+    of a double-forked helper outlives its check."""
+    pidfds = {}
     for pid in pids:
         try:
-            os.kill(pid, signal.SIGKILL)
+            pidfds[pid] = os.pidfd_open(pid)
         except OSError:
-            continue
+            continue  # gone already
+        with contextlib.suppress(OSError):
+            signal.pidfd_send_signal(pidfds[pid], signal.SIGKILL)
     deadline = time.monotonic() + within
-    for pid in pids:
-        while True:
-            try:
-                if os.waitpid(pid, os.WNOHANG)[0] == pid:
-                    break  # reaped
-            except ChildProcessError:  # not ours (yet): gone, reaped by its parent, or orphaned soon
-                if not os.path.exists(f"/proc/{pid}") or time.monotonic() > deadline:
-                    break
-            if time.monotonic() > deadline:
-                break
-            time.sleep(0.005)  # a short poll: the kernel hands the orphan over within microseconds
+    try:
+        with selectors.DefaultSelector() as selector:
+            for pidfd in pidfds.values():
+                selector.register(pidfd, selectors.EVENT_READ)
+            while selector.get_map() and time.monotonic() < deadline:
+                for key, _ in selector.select(max(0.0, deadline - time.monotonic())):
+                    selector.unregister(key.fileobj)
+        for pid in pidfds:
+            while time.monotonic() < deadline:
+                try:
+                    if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                        break  # reaped
+                except ChildProcessError:  # not ours (yet): reaped by its parent, or orphaned soon
+                    if not os.path.exists(f"/proc/{pid}"):
+                        break
+                time.sleep(0.0005)  # it has ended: the kernel hands the orphan over within microseconds
+    finally:
+        for pidfd in pidfds.values():
+            os.close(pidfd)
