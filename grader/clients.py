@@ -21,18 +21,18 @@ def mismatch(expect: Expect, data: bytes, text: str | None, stream: bool = False
     if expect.equals is not None and not stream:
         wanted = expect.equals.encode("utf-8")
         if data and wanted.startswith(data) and len(data) < len(wanted):
-            return CheckFailed("truncated", got_bytes=len(data), expected_bytes=len(wanted), got=data)
+            return CheckFailed("truncated", size=len(data), expected_size=len(wanted), actual=data)
     if stream and expect.said_more(text):
-        return CheckFailed("said_more", got=data)  # the answer, then something else
+        return CheckFailed("said_more", actual=data)  # the answer, then something else
     if text is None:
         try:
             as_gbk = data.decode("gbk")
         except UnicodeDecodeError:
             as_gbk = None
-        return CheckFailed("not_utf8", got=data, gbk_text=as_gbk)
+        return CheckFailed("not_utf8", actual=data, gbk_text=as_gbk)
     echoed = sent.strip() and data.strip() == sent.strip()
     variant = "echoed" if echoed else "read" if expect.equals is None else None  # None: the byte-for-byte hint
-    return CheckFailed("wrong_reply", how=expect.params()["how"], expected=expect.params()["value"], got=data,
+    return CheckFailed("wrong_reply", how=expect.params()["how"], expected=expect.params()["value"], actual=data,
                        variant=variant)
 
 
@@ -298,7 +298,7 @@ class TcpClient:
             return explain(self.clients.server_of(self.port_name), "no_reply", since=self.sent_at, within=within, sent=self.last_sent)
         waited = f"{time.monotonic() - self.sent_at:.2f}"
         return CheckFailed("serial_server", client=self.name, others=names, within=within, waited=waited,
-                           got=bytes(self.buffer))
+                           actual=bytes(self.buffer))
 
     def expect_nothing_more(self, within: float = 2.0) -> None:
         """After its answer the server sends nothing else: once it waits again (or `within`
@@ -314,7 +314,7 @@ class TcpClient:
             extra = bytes(self.buffer)
             self.buffer.clear()
             if extra.strip():  # a newline after the answer is not a second answer
-                raise CheckFailed("said_more", got=extra)
+                raise CheckFailed("said_more", actual=extra)
             record.note = Message("note.ok")
 
     def expect_closed(self, within: float = 3.0) -> None:

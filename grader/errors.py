@@ -42,14 +42,20 @@ FAILURE_KINDS = (
 
 class CheckFailed(Exception):
     """The student's program failed a step. `kind` (one of FAILURE_KINDS) selects the message
-    and hint in the catalogs (grader/i18n); `params` fill them in."""
+    and hint in the catalogs (grader/i18n). The fields every kind shares have one name:
+    `expected` (what the handout asks), `actual` (what the program did instead), `script` and
+    `exc_line` (where in the student's code, for a crash); `details` are the kind's own facts
+    (sizes, ports, the prompt it waits at). Together they fill in the messages."""
 
-    def __init__(self, kind: str, **params):
+    def __init__(self, kind: str, *, expected=None, actual=None, **details):
         if kind not in FAILURE_KINDS:
             raise ValueError(f"unknown failure kind {kind!r}: add it to FAILURE_KINDS and the catalogs")
         super().__init__(kind)
         self.kind = kind
-        self.params = params
+        self.expected = expected
+        self.actual = actual
+        self.params = {**details, **({"expected": expected} if expected is not None else {}),
+                       **({"actual": actual} if actual is not None else {})}
 
     def __str__(self):
         shown = ", ".join(f"{k}={v!r}" for k, v in self.params.items())

@@ -64,23 +64,28 @@ def available(network) -> bool:
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")  # what any program needs
 
 
-def wrap(argv: list[str], workdir: Path, visible: list[Path], recreated: list[tuple[Path, str]] = ()) -> list[str]:
+def wrap(argv: list[str], workdir: Path, visible: list[Path], recreated: list[tuple[Path, str]] = (),
+         read_only: list[tuple[Path, Path]] = ()) -> list[str]:
     """argv in a view that holds only the system's programs and libraries, the `visible`
     folders (the Python it runs on, the spy), all read-only, and `workdir`, writable. Nothing
     else is there: not the grader's project, nor another copy of it, nor any home or course
     folder on the machine. `recreated`: (folder of the sandbox, path) pairs, writable, for the
     folders of the student's computer (grader/recreate.py); bound before `visible`, which may
-    lie inside one of them (/root/.pyenv under a recreated /root)."""
+    lie inside one of them (/root/.pyenv under a recreated /root). `read_only`: (file, path in
+    workdir) pairs shown read-only over `workdir` (a submission's large files, not copied)."""
     view = ["bwrap"]
     for folder in SYSTEM:
         view += ["--ro-bind-try", folder, folder]
     view += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]  # before the binds: they may lie in /tmp
     for folder, path in recreated:
         view += ["--bind", str(folder), path]
-    for folder in visible:
+    for folder in dict.fromkeys(visible):
         if folder.exists():
             view += ["--ro-bind", str(folder), str(folder)]
-    view += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir), "--unshare-pid", "--die-with-parent", "--"]
+    view += ["--bind", str(workdir), str(workdir)]
+    for source, path in read_only:
+        view += ["--ro-bind", str(source), str(path)]
+    view += ["--chdir", str(workdir), "--unshare-pid", "--die-with-parent", "--"]
     return [*view, *argv]
 
 

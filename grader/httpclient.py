@@ -61,12 +61,12 @@ class HttpClient(TcpClient):
             if response.problem == "status_line":
                 late = response.raw.find(b"HTTP/1.")
                 if late > 0:  # the head came, but after other bytes (the body first?)
-                    raise CheckFailed("head_after_body", offset=late, got=response.raw[:late])
-                raise CheckFailed("bad_status_line", got=response.status_line)
+                    raise CheckFailed("head_after_body", offset=late, actual=response.raw[:late])
+                raise CheckFailed("bad_status_line", actual=response.status_line)
             if status is not None and response.code != status:
-                raise CheckFailed("wrong_status", expected=status, got=response.status_line)
+                raise CheckFailed("wrong_status", expected=status, actual=response.status_line)
             if not response.complete:
-                raise CheckFailed("no_blank_line", got=response.raw)
+                raise CheckFailed("no_blank_line", actual=response.raw)
             if response.status_line.startswith("HTTP/1.0"):
                 self.sandbox.warn("warn.http10", got=response.status_line)
             if response.bare_newlines:
@@ -77,14 +77,14 @@ class HttpClient(TcpClient):
                 if response.media_type in ALIASES.get(content_type.lower(), ()):
                     self.sandbox.warn("warn.content_type_alias", got=response.media_type, expected=content_type)
                 elif response.media_type != content_type.lower():
-                    raise CheckFailed("wrong_content_type", expected=content_type, got=response.header("content-type"))
+                    raise CheckFailed("wrong_content_type", expected=content_type, actual=response.header("content-type"))
             declared = response.header("content-length")
             if content_length and declared is not None and (not declared.isdigit() or int(declared) != len(response.body)):
                 raise CheckFailed("wrong_content_length", declared=declared, actual=len(response.body))
             if body_contains is not None:
                 text = response.body.decode("utf-8", "replace")
                 if body_contains.lower() not in text.lower():
-                    raise CheckFailed("wrong_body", expected=body_contains, got=response.body)
+                    raise CheckFailed("wrong_body", expected=body_contains, actual=response.body)
             if body is not None and response.body != body:
                 kind, params = file_mismatch(body_name, response.body, body)
                 kind = {"file_incomplete": "body_incomplete", "file_differs": "body_differs"}.get(kind, kind)

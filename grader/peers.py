@@ -81,7 +81,7 @@ class Peer:
             script = process.script.name if process is not None else "client"
             return CheckFailed("encoding_mismatch", used=used, encoding=self.encoding, script=script,
                                detail=Message("detail.sent", {"got": got[0]}))
-        return CheckFailed("wrong_data", expected=list(equals), got=got)
+        return CheckFailed("wrong_data", expected=list(equals), actual=got)
 
     def _serve(self) -> None:
         raise NotImplementedError
@@ -292,7 +292,7 @@ class TcpPeer(Peer):
             lines = lines_of(got)
             kind = lines_mismatch(wanted, lines, marker)
             if kind is not None:
-                raise CheckFailed(kind, where=Message("where.received"), expected=wanted, got=lines, stream=got,
+                raise CheckFailed(kind, where=Message("where.received"), expected=wanted, actual=lines, stream=got,
                                   count=len(lines), expected_count=len(wanted), marker=(marker or "").encode(),
                                   variant="client")
             record.note = Message("note.received_bytes", {"count": len(got)})

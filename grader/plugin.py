@@ -23,6 +23,7 @@ from . import browser, database, spec, steps, verdict
 from .errors import CheckFailed, HarnessError
 from .probe import Probe
 from .results import FAILED, PASSED, CheckResult, GradeResult, Message
+from .copying import SharedFiles
 from .sandbox import Sandbox
 from .services import Services
 from .submission import Submission, resolve
@@ -46,9 +47,13 @@ class GradingRun:
         self.strict = strict
         self.collected = False
         self.result = GradeResult(exercise.id, exercise.title, str(submission.folder), "?")
+        self.shared = SharedFiles()  # the submission's large files, copied once for all its checks
 
     def pytest_configure(self, config):
         config.stash.setdefault(RUNS, {})[self.exercise.path.resolve()] = self
+
+    def close(self) -> None:
+        self.shared.close()
 
     def status_of(self, check_id: str) -> str | None:
         for result in self.result.checks:
@@ -81,6 +86,8 @@ def pytest_configure(config):
 
 
 def pytest_unconfigure(config):
+    for run in config.stash.get(RUNS, {}).values():
+        run.close()
     services = config.stash.get(STANDALONE, None)
     if services is not None:
         services.close()
@@ -166,7 +173,7 @@ def check_of(item) -> spec.Check:
 
 def open_probe(item) -> Probe:
     run = run_of(item)
-    probe = Probe(Sandbox(run.exercise, run.submission, run.services))
+    probe = Probe(Sandbox(run.exercise, run.submission, run.services, run.shared))
     item.stash[PROBE] = probe
     return probe
 

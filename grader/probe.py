@@ -119,7 +119,7 @@ class Probe:
             elif got is None:
                 raise files.missing(self.sandbox, process, path)
             shown = lines or Message("note.file_empty")  # "-" would puzzle: say the file is empty
-            params = dict(where=path, path=path, expected=wanted, got=shown, count=len(lines),
+            params = dict(where=path, path=path, expected=wanted, actual=shown, count=len(lines),
                           expected_count=len(wanted), marker=(marker or "").encode(), within=within)
             if kind == "records_missing":  # a crash or an exit explains a short file best
                 raise explain(process, kind, exited_kind=kind, **params)
@@ -349,7 +349,7 @@ class Student:
             if not seen():
                 shown = process.stdout.text().strip().splitlines()[-5:]
                 raise explain(process, "wrong_output", expected=expect.params()["value"], how=expect.params()["how"],
-                              got=" | ".join(shown) or "", within=within)
+                              actual=" | ".join(shown) or "", within=within)
             record.note = Message("note.ok")
 
     def type(self, line: str) -> None:

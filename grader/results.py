@@ -55,6 +55,8 @@ class Failure:
     kind: str  # a key of FAILURE_KINDS (grader/errors.py)
     params: dict[str, Any]  # the facts its messages are built from
     step: int | None  # index into the steps of the check that failed
+    expected: Any = None  # what the handout asks for (a reply, a port, lines of a file), when one thing
+    actual: Any = None  # what the program did instead
     script: str | None = None  # the student's script at fault, when one is
     line: int | None = None  # the line of that script that raised, when known
     said: list[Message] = field(default_factory=list)  # the cause in words: the failure first, then details

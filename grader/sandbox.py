@@ -21,6 +21,7 @@ from pathlib import Path
 
 from . import database, fsview, recreate, relay
 from .errors import CheckFailed
+from .copying import SharedFiles, copy_submission, place_large
 from .limits import CheckLimits
 from .process import StudentProcess
 from .proctree import become_subreaper, kill_and_reap, marked_processes
@@ -32,32 +33,16 @@ from .submission import Submission
 
 IPV4 = re.compile(rb"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])")
 CLEAN_UP_WITHIN = 10.0  # seconds to kill what a check left, however fast it forks
-COPY_IGNORE = shutil.ignore_patterns("__pycache__", ".git", "*.pyc", ".venv", "venv")
-
-
-def copy_submission(folder: Path, workdir: Path) -> None:
-    """The student's files, as plain files: a symlink is copied as what it points to when that
-    lies in the submission, and left out when it points elsewhere (`image.jpg ->
-    ~/.bashrc` would let the fixture copied over it, or a program, write on the machine)."""
-    root = folder.resolve()
-
-    def ignore(directory: str, names: list[str]) -> set[str]:
-        ignored = set(COPY_IGNORE(directory, names))
-        for name in names:
-            path = Path(directory, name)
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
-                ignored.add(name)
-        return ignored
-
-    shutil.copytree(folder, workdir, dirs_exist_ok=True, ignore=ignore, symlinks=False)
 
 
 class Sandbox:
     on_close_last = staticmethod(lambda: None)  # services of its own, closed after everything else
 
-    def __init__(self, exercise: Exercise, submission: Submission, services: Services | str | None = None):
+    def __init__(self, exercise: Exercise, submission: Submission, services: Services | str | None = None,
+                 shared: SharedFiles | None = None):
         """`services`: the grader's (grader/services.py); an isolation mode or None makes a
-        sandbox that keeps services of its own and closes them with itself."""
+        sandbox that keeps services of its own and closes them with itself. `shared`: the
+        grading's copies of the submission's large files (grader/copying.py)."""
         if not isinstance(services, Services):
             services = Services(services, ahead=False)
             self.on_close_last = services.close
@@ -78,12 +63,18 @@ class Sandbox:
         self.marker = f"NETGRADER_SANDBOX={self.workdir.name}"
         self.elsewhere = Path(f"{self.workdir}-elsewhere")  # the student's other folders (recreate.py)
         try:
-            copy_submission(submission.folder, self.workdir)
+            self.network = services.network()
+            large = copy_submission(submission.folder, self.workdir)
+            self._read_only = place_large(large, self.confined, shared)
+            for source, target in large:
+                self.warn("warn.large_file", path=str(target.relative_to(self.workdir)),
+                          size=source.stat().st_size // (1024 * 1024))
             for fixture in exercise.fixtures:
                 target = self.workdir / fixture
                 target.parent.mkdir(parents=True, exist_ok=True)
+                target.unlink(missing_ok=True)  # not a link to the grading's copy of a large file
                 shutil.copyfile(exercise.fixture_dir / fixture, target)
-            self.network = services.network()
+            self._read_only = [(s, t) for s, t in self._read_only if str(t.relative_to(self.workdir)) not in exercise.fixtures]
             self.limits = CheckLimits(name=self.workdir.name)
             self.layout = recreate.plan([p.read_text("utf-8", "replace") for p in self.workdir.rglob("*.py")],
                                         self.workdir, {exercise.fixture_dir / f: p for f, p in exercise.stand_ins.items()},
@@ -181,7 +172,7 @@ class Sandbox:
             return argv
         python = Path(argv[0])
         visible = [Path(sys.base_prefix), python.parent.parent, python.resolve().parent.parent, SPY_DIR]
-        return fsview.wrap(argv, self.workdir, visible, self._binds)
+        return fsview.wrap(argv, self.workdir, visible, self._binds, self._read_only)
 
     def _student_env(self) -> dict:
         return {

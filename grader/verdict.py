@@ -61,7 +61,8 @@ def decide(check: Check, exercise: Exercise, sandbox=None, error: BaseException 
         failed = [i for i, s in enumerate(result.steps) if s.status == "failed"]
         protos = {port.proto for port in exercise.ports.values()}
         params = {"proto": protos.pop()} if len(protos) == 1 else {}  # for hints such as hint.exited.tcp
-        result.failure = Failure(error.kind, {**params, **error.params}, failed[0] if failed else None)
+        result.failure = Failure(error.kind, {**params, **error.params}, failed[0] if failed else None,
+                                 expected=error.expected, actual=error.actual)
     elif isinstance(error, AssertionError) and sandbox is not None:
         result.status = FAILED  # a teacher's plain assert in a Python check
         result.failure = Failure("assertion", {"message": str(error)}, None)

@@ -50,14 +50,14 @@ SUBMISSIONS = [
 GRADE_ALL = textwrap.dedent("""\
     import json, sys
     from grader.engine import Grader
-    from grader.report.json_report import to_dict
+    from grader.report.json_report import dumps
 
     jobs = json.loads(sys.argv[1])
     results, graders = [], {}
     for exercise, folder, files, checks in jobs:
         if exercise not in graders:
             graders[exercise] = Grader(exercise)
-        results.append(to_dict(graders[exercise].grade(folder, files, checks), "en"))
+        results.append(json.loads(dumps(graders[exercise].grade(folder, files, checks), "en")))
     for grader in graders.values():
         grader.close()
     print(json.dumps(results))

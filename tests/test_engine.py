@@ -103,6 +103,7 @@ def test_an_advisory_check_warns_and_strict_makes_it_fail(tmp_path):
     assert report["passed"] and report["score"] == 3 and report["warning_count"] == 1
     assert "⚠ echoes  echoes" in done.stdout and "[advisory: the handout does not ask for this" in done.stdout
     assert 'expected a reply that equals hi, got "HI"' in done.stdout  # the cause and the hint are kept
+    assert (echoes["expected"], echoes["actual"]) == ("hi", '"HI"')  # typed, whatever the kind
     assert done.stdout.endswith("3/4 points — 2 passed, 0 failed, 1 advisory not met, 0 skipped\npassed with 1 warning\n")
 
     done, report = grade(tmp_path, upper, advisory, "--strict")
@@ -124,3 +125,18 @@ def test_a_browser_check_is_skipped_with_the_reason_where_there_is_no_chromium(t
     assert all(c["status"] == "passed" for name, c in checks.items() if name != "browser-shows-image")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "apt-get install chromium" in done.stdout
+
+
+def test_a_crash_is_placed_at_the_students_line(tmp_path):
+    done, report = grade(tmp_path, """
+        from socket import *
+        s = socket(AF_INET, SOCK_DGRAM)
+        s.bind(('', 8888))
+        words = {}
+        while True:
+            data, addr = s.recvfrom(100)
+            s.sendto(words[data].encode(), addr)
+    """)
+    echoes = report["checks"][1]
+    assert (echoes["kind"], echoes["script"], echoes["line"]) == ("crashed", "server.py", 8), done.stdout
+    assert "at line 8: s.sendto(words[data].encode(), addr)" in echoes["message"]

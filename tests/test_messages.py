@@ -83,6 +83,6 @@ def test_every_cause_a_crash_can_interrupt_is_said():
 
 def test_what_a_program_sent_cannot_drive_the_terminal():
     """A status line with escape sequences and a bell is shown escaped, in every parameter."""
-    rendered = tr("en", "fail.bad_status_line", {"got": "HTTP/1.1 2OO \x1b[31mOK\x1b[0m\x07"})
+    rendered = tr("en", "fail.bad_status_line", {"actual": "HTTP/1.1 2OO \x1b[31mOK\x1b[0m\x07"})
     assert "\x1b" not in rendered and "\x07" not in rendered
     assert "\\x1b[31mOK" in rendered

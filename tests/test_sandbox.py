@@ -262,3 +262,39 @@ def test_the_file_system_view_keeps_what_a_program_needs_even_under_tmp(tmp_path
     argv = fsview.wrap([sys.executable, "-c", script], workdir, [needed, Path(sys.base_prefix), Path(sys.prefix)])
     done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
     assert done.stdout.split() == ["ok", "False"], done.stderr
+
+
+@pytest.mark.parametrize("bubblewrap", ["1", "0"])
+def test_a_large_file_is_shown_or_linked_not_copied_into_each_check(tmp_path, mode, bubblewrap, monkeypatch):
+    from grader.copying import LARGE_BYTES, SharedFiles
+
+    monkeypatch.setenv("NETGRADER_BUBBLEWRAP", bubblewrap)
+    sub = submission(tmp_path, """
+        import os
+        print(os.path.getsize('day1/video.mp4'), open('day1/video.mp4', 'rb').read(4))
+        try:
+            open('day1/video.mp4', 'r+b').write(b'gone')
+        except OSError as error:
+            print('cannot write', error.errno)
+    """)
+    (sub.folder / "day1").mkdir()
+    with open(sub.folder / "day1" / "video.mp4", "wb") as video:
+        video.write(b"RIFF")
+        video.truncate(LARGE_BYTES + 1)
+    shared = SharedFiles()
+    try:
+        for _ in range(2):
+            with Sandbox(ECHO, sub, mode, shared) as sandbox:
+                process = sandbox.start_student("server")
+                assert process.wait_exit(10)
+                printed = process.stdout.text()
+                assert f"{LARGE_BYTES + 1} b'RIFF'" in printed
+                assert [w.key for w in sandbox.warnings] == ["warn.large_file"]
+                placed = (sandbox.workdir / "day1" / "video.mp4").stat()
+                if sandbox.confined:  # an empty stand-in on the host, the original shown over it, read-only
+                    assert placed.st_size == 0 and "cannot write 30" in printed
+                else:  # one copy for the whole grading; made anew for the next check when a program wrote into it
+                    assert placed.st_nlink == 2 and "cannot write" not in printed
+    finally:
+        shared.close()
+    assert (sub.folder / "day1" / "video.mp4").read_bytes()[:4] == b"RIFF"  # the student's own file untouched

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from ..i18n import render, render_all, render_said, tr
-from ..results import GradeResult, show_bytes
+from ..results import GradeResult, Message, show_bytes
 
 
 def to_dict(grade: GradeResult, lang: str) -> dict:
@@ -42,6 +42,8 @@ def to_dict(grade: GradeResult, lang: str) -> dict:
             entry["kind"] = check.failure.kind
             entry["message"] = "\n".join(render_said(lang, check.failure.said))
             entry["hints"] = render_all(lang, check.failure.hints)
+            entry["expected"] = check.failure.expected  # bytes are shown as text (show_bytes)
+            entry["actual"] = check.failure.actual
             entry["script"] = check.failure.script
             entry["line"] = check.failure.line
             entry["failed_step"] = check.failure.step
@@ -78,5 +80,15 @@ def to_dict(grade: GradeResult, lang: str) -> dict:
 
 
 def write(grade: GradeResult, lang: str, path: str | Path) -> None:
-    text = json.dumps(to_dict(grade, lang), ensure_ascii=False, indent=2, default=show_bytes)
-    Path(path).write_text(text + "\n", encoding="utf-8")
+    Path(path).write_text(dumps(grade, lang) + "\n", encoding="utf-8")
+
+
+def dumps(grade: GradeResult, lang: str) -> str:
+    def shown(value):  # what JSON cannot hold as it is: bytes as text, messages rendered
+        if isinstance(value, Message):
+            return render(lang, value)
+        if isinstance(value, (bytes, bytearray)):
+            return show_bytes(value)
+        return str(value)
+
+    return json.dumps(to_dict(grade, lang), ensure_ascii=False, indent=2, default=shown)
