@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine:
 #   make grade EX=udp_echo [SUB=path/to/folder] [CHECK=check-id] [GRADE_LANG=zh|en] [STRICT=1]
 #   make test
+#   make batch EX=udp_dict DIR=folder-of-submissions [OUT=...] [RESUME=1]   (a whole class)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -12,7 +13,10 @@ GRADE_LANG ?=
 N ?= 50
 JOBS ?= 8
 
-.PHONY: grade test list soak bench clean
+OUT ?= $(DIR)-graded
+RESUME ?=
+
+.PHONY: grade batch test list soak bench clean
 
 $(VENV)/.ready: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +26,10 @@ $(VENV)/.ready: pyproject.toml
 
 grade: $(VENV)/.ready
 	@NETGRADER_VIA_MAKE=1 $(PY) -m grader grade $(EX) $(SUB) $(if $(CHECK),--check $(CHECK)) $(if $(GRADE_LANG),--lang $(GRADE_LANG)) $(if $(STRICT),--strict)
+
+batch: $(VENV)/.ready
+	@test -n "$(DIR)" || { echo "usage: make batch EX=udp_dict DIR=folder-of-submissions [OUT=...] [JOBS=4] [RESUME=1]"; exit 2; }
+	@$(PY) -m grader batch $(EX) "$(DIR)" --out "$(OUT)" $(if $(filter command line,$(origin JOBS)),--jobs $(JOBS)) $(if $(RESUME),--resume) $(if $(GRADE_LANG),--lang $(GRADE_LANG))
 
 list: $(VENV)/.ready
 	@$(PY) -m grader list

@@ -1,6 +1,6 @@
 """How fast netgrader grades, against the physical floor and against the usual course harness.
 
-    python bench/run.py [--reps 5] [--batch 100] [--jobs 1,2,4,8,16] [--only udp_echo,...]
+    python bench/run.py [--reps 5] [--batch 300] [--jobs 1,2,4,8] [--only udp_echo,...] [--parts 1,5,...]
     make bench
 
 Measured in one run, on this machine, and printed as a table (also written to
@@ -19,9 +19,11 @@ bench/results.json). Medians over `--reps` repetitions.
    4,660 words, and the per-write check a check pays; then the same checks graded on a server
    that reads dict.txt (the reference) and on one that asks MySQL (tests/students/udp_dict/
    mysql-lookup): the grading and the median server check, side by side.
-5. A batch of `--batch` udp_dict submissions (the reference and every broken one, repeated),
-   graded with 1, 2, 4, 8 and 16 jobs: gradings per minute and the peak memory of one grading
-   (the grader's process, from wait4).
+5. A class of `--batch` udp_dict submissions as teachers collect them (the reference, every
+   broken one, misnamed copies in a day folder, zips with GBK names), graded by `grader batch`
+   with 1, 2, 4 and 8 warm workers: gradings per minute, CPU seconds per grading (the batch and
+   everything it started, from wait4: the figure to project onto more cores) and the peak
+   memory of a worker.
 6. A warm worker: the 13 references and the first broken submission of each exercise graded
    one after another in one process through the library (grader.engine.Grader, one per
    exercise, kept open), next to the same gradings through the CLI, one process each.
@@ -47,7 +49,6 @@ import tempfile
 import textwrap
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -251,28 +252,57 @@ def database_costs(tmp: Path, reps: int) -> dict:
     return row
 
 
-# ---------------------------------------------------------------- 5. batch throughput
+# ---------------------------------------------------------------- 5. a class through `grader batch`
+
+def make_class(tmp: Path, size: int) -> Path:
+    """`size` udp_dict submissions as a class hands them in: the reference, every broken one,
+    misnamed copies of the reference (服务端.py, 客户端.py in a day folder), and zips of
+    both kinds (GBK names without the UTF-8 flag), repeated under student ids."""
+    import zipfile
+
+    class GbkName(zipfile.ZipInfo):
+        def _encodeFilenameFlags(self):
+            return self.filename.encode("gbk"), self.flag_bits
+
+    reference = ROOT / "reference" / "udp_dict"
+    kinds = [("folder", reference)] + [("folder", assemble(e.parent, tmp / "broken"))
+                                       for e in sorted((ROOT / "tests" / "students" / "udp_dict").glob("*/expect.yaml"))
+                                       if not needs_bubblewrap(e.parent)]
+    kinds += [("misnamed", reference), ("zip", reference), ("zip", kinds[1][1])]
+    room = tmp / f"class-{size}"
+    room.mkdir()
+    for n in range(size):
+        kind, folder = kinds[n % len(kinds)]
+        student = f"s{n:04d}"
+        if kind == "folder":
+            shutil.copytree(folder, room / student)
+        elif kind == "misnamed":
+            (room / student / "day13").mkdir(parents=True)
+            shutil.copy(folder / "server.py", room / student / "day13" / "服务端.py")
+            shutil.copy(folder / "client.py", room / student / "day13" / "客户端.py")
+        else:
+            with zipfile.ZipFile(room / f"{student}.zip", "w") as zipped:
+                for path in sorted(folder.iterdir()):
+                    if path.is_file():
+                        zipped.writestr(GbkName(f"作业/{path.name}"), path.read_bytes())
+    return room
+
 
 def batch(tmp: Path, size: int, jobs_list: list[int]) -> list[dict]:
-    folders = [ROOT / "reference" / "udp_dict"] + [assemble(e.parent, tmp) for e in
-                                                   sorted((ROOT / "tests" / "students" / "udp_dict").glob("*/expect.yaml"))
-                                                   if not needs_bubblewrap(e.parent)]
-    work = [folders[n % len(folders)] for n in range(size)]
+    room = make_class(tmp, size)
     rows = []
     for jobs in jobs_list:
-        peaks = []
+        out = tmp / f"graded-{size}-{jobs}"
         started = time.perf_counter()
-
-        def run(item):
-            n, folder = item
-            _, peak = grade("udp_dict", folder, tmp / f"batch-{jobs}-{n}.json")
-            peaks.append(peak)
-
-        with ThreadPoolExecutor(jobs) as pool:
-            list(pool.map(run, enumerate(work)))
+        process = subprocess.Popen([sys.executable, "-m", "grader", "batch", "udp_dict", str(room), "--out", str(out),
+                                    "--jobs", str(jobs), "--lang", "en"], cwd=ROOT, stdout=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
         minutes = (time.perf_counter() - started) / 60
+        peaks = [int(line.split()[-2]) for log in (out / "logs").glob("*.log")
+                 for line in log.read_text(errors="replace").splitlines() if line.startswith("worker peak memory:")]
         rows.append({"jobs": jobs, "gradings": size, "per_minute": size / minutes,
-                     "peak_mib_per_job": max(peaks) / 1024})
+                     "cpu_s_per_grading": (usage.ru_utime + usage.ru_stime) / size,
+                     "peak_mib_per_worker": max(peaks, default=0) / 1024, "status": os.waitstatus_to_exitcode(status)})
     return rows
 
 
@@ -357,69 +387,91 @@ def isolation(tmp: Path, reps: int) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=5)
-    parser.add_argument("--batch", type=int, default=100)
-    parser.add_argument("--jobs", default="1,2,4,8,16")
+    parser.add_argument("--batch", type=int, default=300)
+    parser.add_argument("--jobs", default="1,2,4,8")
     parser.add_argument("--only", default="", help="exercises to time (default: all)")
+    parser.add_argument("--parts", default="1,2,3,4,5,6,7", help="which parts to run (results.json keeps the others')")
     args = parser.parse_args()
+    parts = {int(part) for part in args.parts.split(",")}
     exercises = [spec.load(p) for p in sorted((ROOT / "exercises").glob("*.yaml"))
                  if not args.only or p.stem in args.only.split(",")]
-    results: dict = {"machine": machine(), "reps": args.reps, "exercises": []}
+    results: dict = {"machine": machine(), "reps": args.reps}
     compileall.compile_dir(str(ROOT / "grader"), quiet=1)  # as a user's Python would have cached them
     tmp = Path(tempfile.mkdtemp(prefix="netgrader-bench-"))
     try:
-        results.update(startup_lines(args.reps, tmp))
-        print(f"{'exercise':<12} {'grade s':>8} {'floor s':>8} {'ratio':>6} {'baseline s':>11} {'vs baseline':>12}"
-              f"  (processes, exchanges)")
-        for exercise in exercises:
-            folder = ROOT / "reference" / exercise.id
-            report, _ = grade(exercise.id, folder, tmp / f"{exercise.id}.json")
-            processes, exchanges = workload(report)
-            graded = median_time(lambda: grade(exercise.id, folder, tmp / f"{exercise.id}.json"), args.reps)
-            floored = median_time(lambda: floor(processes, exchanges), args.reps)
-            usual = baseline(exercise, shutil.copytree(folder, tmp / "baseline" / exercise.id), tmp, args.reps)
-            row = {"exercise": exercise.id, "grade_s": graded, "floor_s": floored, "ratio": graded / floored,
-                   "baseline_s": usual, "vs_baseline": graded / usual, "processes": processes, "exchanges": exchanges}
-            results["exercises"].append(row)
-            print(f"{exercise.id:<12} {graded:8.2f} {floored:8.2f} {row['ratio']:6.1f} {usual:11.2f} "
-                  f"{row['vs_baseline']:12.2f}  ({processes}, {exchanges})")
+        if parts & {1, 3}:
+            part_1_and_3(results, exercises, tmp, args.reps)
+        if 2 in parts:
+            results["silent_server"] = silent_verdict(tmp, args.reps)
             save(results)
-        print(f"pytest start-up alone: {results['pytest_startup_s']:.2f} s; `grader list`: {results['grader_list_s']:.2f} s")
-        results["silent_server"] = silent_verdict(tmp, args.reps)
-        save(results)
-        print(f"a server that never replies: verdict after {results['silent_server']['verdict_after_s']:.2f} s "
-              f"(the step's limit: 2.0 s)")
-        db = results["database"] = database_costs(tmp, args.reps)
-        if "skipped" in db:
-            print(f"udp_dict with MySQL: skipped ({db['skipped']})")
-        else:
-            print(f"udp_dict with MySQL: MariaDB starts in {db['start_s']:.2f} s, loads the words in {db['load_s']:.3f} s, "
-                  f"{db['unchanged_s'] * 1000:.1f} ms per check to see nothing was written; grading "
-                  f"{db['dict_txt_grade_s']:.2f} s on dict.txt, {db['mysql_grade_s']:.2f} s on MySQL; "
-                  f"a server check {db['dict_txt_server_check_s']:.3f} s vs {db['mysql_server_check_s']:.3f} s")
-        save(results)
-        iso = results["isolation"] = isolation(tmp, args.reps)
-        print(f"one check's isolation ({iso['level']}): {iso['check_s'] * 1000:.1f} ms for a program that imports "
-              f"socket, {iso['bare_s'] * 1000:.1f} ms bare: {iso['overhead_s'] * 1000:.1f} ms of isolation "
-              f"(median of {iso['rounds']})")
-        save(results)
-        warm = results["warm_worker"] = warm_worker(tmp, exercises)
-        print(f"warm worker, {warm['gradings']} gradings one after another: median {warm['warm_median_s']:.2f} s a "
-              f"grading vs {warm['cli_median_s']:.2f} s through the CLI (median ratio {warm['median_ratio']:.2f}; "
-              f"totals {warm['warm_total_s']:.1f} s vs {warm['cli_total_s']:.1f} s)")
-        save(results)
-        results["batch"] = batch(tmp, args.batch, [int(j) for j in args.jobs.split(",")])
-        for row in results["batch"]:
-            print(f"batch of {row['gradings']} udp_dict submissions, {row['jobs']:>2} jobs: "
-                  f"{row['per_minute']:6.1f} gradings/min, peak {row['peak_mib_per_job']:.0f} MiB per job")
+            print(f"a server that never replies: verdict after {results['silent_server']['verdict_after_s']:.2f} s "
+                  f"(the step's limit: 2.0 s)")
+        if 4 in parts:
+            part_4(results, tmp, args.reps)
+        if 7 in parts:
+            iso = results["isolation"] = isolation(tmp, args.reps)
+            print(f"one check's isolation ({iso['level']}): {iso['check_s'] * 1000:.1f} ms for a program that imports "
+                  f"socket, {iso['bare_s'] * 1000:.1f} ms bare: {iso['overhead_s'] * 1000:.1f} ms of isolation "
+                  f"(median of {iso['rounds']})")
+            save(results)
+        if 6 in parts:
+            warm = results["warm_worker"] = warm_worker(tmp, exercises)
+            print(f"warm worker, {warm['gradings']} gradings one after another: median {warm['warm_median_s']:.2f} s a "
+                  f"grading vs {warm['cli_median_s']:.2f} s through the CLI (median ratio {warm['median_ratio']:.2f}; "
+                  f"totals {warm['warm_total_s']:.1f} s vs {warm['cli_total_s']:.1f} s)")
+            save(results)
+        if 5 in parts:
+            results["batch"] = batch(tmp, args.batch, [int(j) for j in args.jobs.split(",")])
+            for row in results["batch"]:
+                print(f"grader batch, a class of {row['gradings']} udp_dict submissions, {row['jobs']} workers: "
+                      f"{row['per_minute']:6.1f} gradings/min, {row['cpu_s_per_grading']:.2f} CPU s a grading, "
+                      f"peak {row['peak_mib_per_worker']:.0f} MiB a worker")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     save(results)
     return 0
 
 
+def part_1_and_3(results: dict, exercises: list, tmp: Path, reps: int) -> None:
+    """Each reference through the CLI, against its floor and against the usual harness."""
+    results.update(startup_lines(reps, tmp))
+    results["exercises"] = []
+    print(f"{'exercise':<12} {'grade s':>8} {'floor s':>8} {'ratio':>6} {'baseline s':>11} {'vs baseline':>12}"
+          f"  (processes, exchanges)")
+    for exercise in exercises:
+        folder = ROOT / "reference" / exercise.id
+        report, _ = grade(exercise.id, folder, tmp / f"{exercise.id}.json")
+        processes, exchanges = workload(report)
+        graded = median_time(lambda: grade(exercise.id, folder, tmp / f"{exercise.id}.json"), reps)
+        floored = median_time(lambda: floor(processes, exchanges), reps)
+        usual = baseline(exercise, shutil.copytree(folder, tmp / "baseline" / exercise.id), tmp, reps)
+        row = {"exercise": exercise.id, "grade_s": graded, "floor_s": floored, "ratio": graded / floored,
+               "baseline_s": usual, "vs_baseline": graded / usual, "processes": processes, "exchanges": exchanges}
+        results["exercises"].append(row)
+        print(f"{exercise.id:<12} {graded:8.2f} {floored:8.2f} {row['ratio']:6.1f} {usual:11.2f} "
+              f"{row['vs_baseline']:12.2f}  ({processes}, {exchanges})")
+        save(results)
+    print(f"pytest start-up alone: {results['pytest_startup_s']:.2f} s; `grader list`: {results['grader_list_s']:.2f} s")
+
+
+def part_4(results: dict, tmp: Path, reps: int) -> None:
+    db = results["database"] = database_costs(tmp, reps)
+    if "skipped" in db:
+        print(f"udp_dict with MySQL: skipped ({db['skipped']})")
+    else:
+        print(f"udp_dict with MySQL: MariaDB starts in {db['start_s']:.2f} s, loads the words in {db['load_s']:.3f} s, "
+              f"{db['unchanged_s'] * 1000:.1f} ms per check to see nothing was written; grading "
+              f"{db['dict_txt_grade_s']:.2f} s on dict.txt, {db['mysql_grade_s']:.2f} s on MySQL; "
+              f"a server check {db['dict_txt_server_check_s']:.3f} s vs {db['mysql_server_check_s']:.3f} s")
+    save(results)
+
+
 def save(results: dict) -> None:
-    """Written after each part: a run cut short keeps what it measured."""
-    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    """Written after each part: a run cut short keeps what it measured, and a run of some
+    parts keeps the others' figures (each part's own `machine` date tells when it ran)."""
+    path = ROOT / "bench" / "results.json"
+    kept = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    path.write_text(json.dumps({**kept, **results}, indent=2) + "\n", encoding="utf-8")
 
 
 def machine() -> dict:

@@ -1,4 +1,5 @@
-"""`grader grade|list|validate`: a thin shell over grader.engine and grader.report.
+"""`grader grade|batch|report|list|validate`: a thin shell over grader.engine, grader.batch
+and grader.report.
 
 Exit status: 0 every required check passed (a failed advisory check is a warning), 1 a
 required check failed (with --strict, any check), 2 a usage, exercise or submission error
@@ -12,6 +13,7 @@ import os
 import shlex
 import signal
 import sys
+from pathlib import Path
 
 from . import spec
 from .errors import GraderError
@@ -51,6 +53,38 @@ def cmd_grade(args) -> int:
     return 0 if grade.passed else 1
 
 
+def cmd_batch(args) -> int:
+    from . import batch
+
+    submissions, out = Path(args.submissions), Path(args.out)
+    if not submissions.is_dir():
+        raise GraderError(f"{submissions} is not a folder: give the folder that holds one folder or .zip per student")
+    if args.jobs is not None and args.jobs < 1:
+        raise GraderError("--jobs must be at least 1")
+    lang = args.lang or default_lang()
+    counts = batch.run(args.exercise, submissions, out, args.jobs, args.resume, lang, args.isolation, args.deadline,
+                       say=lambda line: print(line, flush=True))
+    shown = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items() if name != "total" and count)
+    print(f"{counts['total']} submissions: {shown or 'nothing to grade'}; gradebook: {out / 'gradebook.csv'}")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from .report import gradebook
+    from .store import FILE, Store
+
+    out = Path(args.out)
+    if not (out / FILE).is_file():
+        raise GraderError(f"{out} holds no batch ({FILE}): run `grader batch EX SUBMISSIONS --out {out}` first")
+    store = Store(out)
+    try:
+        gradebook.write_all(out, [vars(row) for row in store.rows()], args.lang or default_lang())
+    finally:
+        store.close()
+    print(f"written from {out / FILE}: {out / 'gradebook.csv'}, {out / 'results.json'}")
+    return 0
+
+
 def cmd_list(args) -> int:
     lang = args.lang or default_lang()
     for path in known_exercises():
@@ -84,6 +118,20 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--strict", action="store_true", help="treat every advisory check as required")
     grade.add_argument("--isolation", choices=["auto", "netns", "loopback"], help="network isolation (default: auto)")
     grade.set_defaults(run=cmd_grade)
+    batch = sub.add_parser("batch", help="grade a class: one folder or .zip per student")
+    batch.add_argument("exercise", help="exercise id (see `grader list`) or path to its YAML")
+    batch.add_argument("submissions", help="the folder that holds one folder or .zip per student (named by the id)")
+    batch.add_argument("--out", required=True, help="where the gradebook, the results and the database go")
+    batch.add_argument("--jobs", type=int, help="warm workers grading at once (default: twice the cores, at most 8)")
+    batch.add_argument("--resume", action="store_true", help="grade only what is not graded yet or changed since")
+    batch.add_argument("--lang", choices=["zh", "en"], help="language of the reports (default: from the locale)")
+    batch.add_argument("--deadline", type=float, metavar="SECONDS", help="the longest one grading may take")
+    batch.add_argument("--isolation", choices=["auto", "netns", "loopback"], help="network isolation (default: auto)")
+    batch.set_defaults(run=cmd_batch)
+    report = sub.add_parser("report", help="write a batch's gradebook and results again from its database")
+    report.add_argument("out", help="the batch's --out folder")
+    report.add_argument("--lang", choices=["zh", "en"])
+    report.set_defaults(run=cmd_report)
     listing = sub.add_parser("list", help="list the exercises")
     listing.add_argument("--lang", choices=["zh", "en"])
     listing.set_defaults(run=cmd_list)

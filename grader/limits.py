@@ -67,12 +67,15 @@ STALE = 600  # seconds after which an empty group of ours was left by a grader t
 
 
 def remove_stale(parent: Path) -> None:
-    """Remove the empty groups a killed grader left behind. Only old ones: a group just made
-    by another grader is empty until its first program starts."""
+    """Remove the empty groups a killed grader left behind: those named after a process that is
+    gone (netgrader-PID-...), and any older than STALE (a group just made by another grader is
+    empty until its first program starts)."""
     now = time.time()
     for group in parent.glob("netgrader-*"):
+        owner = group.name.split("-")[1]
         try:
-            if now - group.stat().st_mtime > STALE and not (group / "cgroup.procs").read_text().strip():
+            gone = owner.isdigit() and not Path(f"/proc/{owner}").exists()
+            if (gone or now - group.stat().st_mtime > STALE) and not (group / "cgroup.procs").read_text().strip():
                 group.rmdir()
         except OSError:
             continue

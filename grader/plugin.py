@@ -21,6 +21,7 @@ import pytest
 
 from . import browser, database, spec, steps, verdict
 from .errors import CheckFailed, HarnessError
+from .i18n import has
 from .probe import Probe
 from .results import FAILED, PASSED, CheckResult, GradeResult, Message
 from .copying import SharedFiles
@@ -47,6 +48,7 @@ class GradingRun:
         self.strict = strict
         self.collected = False
         self.result = GradeResult(exercise.id, exercise.title, str(submission.folder), "?")
+        self.result.remarks = [role_found(exercise, choice) for choice in submission.detected.values()]
         self.shared = SharedFiles()  # the submission's large files, copied once for all its checks
 
     def pytest_configure(self, config):
@@ -70,6 +72,14 @@ class GradingRun:
             grade.notices.append(probe.sandbox.limits.describe())
             if network.isolation == "loopback" and network.reason != "forced":
                 grade.notices.append(Message("notice.loopback", {"reason": network.reason}))
+
+
+def role_found(exercise: spec.Exercise, choice) -> Message:
+    """What the report says of a script found by reading the code (grader/roles.py)."""
+    role = Message(f"role.{choice.role}") if has(f"role.{choice.role}") else choice.role
+    params = {"expected": exercise.files[choice.role], "file": choice.path, "role": role,
+              "why": [Message(f"why.{reason}") for reason in choice.reasons], "other": choice.runner_up}
+    return Message("warn.role_found.runner_up" if choice.runner_up else "warn.role_found", params)
 
 
 def pytest_addoption(parser):

@@ -95,6 +95,7 @@ class GradeResult:
     isolation: str
     checks: list[CheckResult] = field(default_factory=list)
     notices: list[Message] = field(default_factory=list)  # about the run, not a check
+    remarks: list[Message] = field(default_factory=list)  # warnings about the submission as a whole (a misnamed file)
 
     @property
     def points(self) -> int:
@@ -113,8 +114,8 @@ class GradeResult:
 
     @property
     def warnings(self) -> list[Message]:
-        """The remarks on checks (another port, HTTP/1.0...), each once."""
-        found: list[Message] = []
+        """The remarks on the submission and on checks (another port, HTTP/1.0...), each once."""
+        found: list[Message] = list(self.remarks)
         for check in self.checks:
             found += [w for w in check.warnings if w not in found]
         return found

@@ -1,8 +1,11 @@
 """Which of the student's files plays which role (server, client) of an exercise.
 
-Students misname files all the time (`Server.py`, `udp_server.py`, `服务端.py`); the grader
-never guesses silently. A missing role is reported with the name the exercise expects and
-the .py files that are there, and `--file server=udp_server.py` maps it by hand.
+Students misname files all the time (`Server.py`, `udp_server.py`, `服务端.py`), and hand in
+whole day folders. The exercise's name for a role comes first; `--file server=udp_server.py`
+maps it by hand; else the script that plays the role is found by reading the code
+(grader/roles.py), and the report says which file was graded as which role and why. The
+grader never guesses silently: a role nothing fits is reported with the name the exercise
+expects and the .py files that are there.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .discover import junk
 from .errors import SubmissionError
+from .roles import Choice, assign, read_script
 from .spec import Exercise
 
 
@@ -21,6 +26,7 @@ class Submission:
     files: dict[str, Path]  # role -> script inside the folder
     missing: dict[str, str] = field(default_factory=dict)  # role -> the file name expected
     found: tuple[str, ...] = ()  # the .py files present, for the message
+    detected: dict[str, Choice] = field(default_factory=dict)  # role -> the script found by reading the code
 
 
 def resolve(folder: str | Path, exercise: Exercise, overrides: dict[str, str] | None = None) -> Submission:
@@ -30,7 +36,7 @@ def resolve(folder: str | Path, exercise: Exercise, overrides: dict[str, str] | 
     if not folder.is_dir():
         raise SubmissionError(f"submission {folder} is not a folder: give the folder that holds {', '.join(exercise.files.values())}")
     folder = folder.resolve()
-    found = tuple(sorted(str(p.relative_to(folder)) for p in folder.rglob("*.py") if "__pycache__" not in p.parts))
+    found = tuple(sorted(str(p.relative_to(folder)) for p in folder.rglob("*.py") if not junk(p.relative_to(folder).parts)))
     overrides = overrides or {}
     for role in overrides:
         if role not in exercise.files:
@@ -49,9 +55,21 @@ def resolve(folder: str | Path, exercise: Exercise, overrides: dict[str, str] | 
             files[role] = path.relative_to(folder)
         else:
             missing[role] = name
-    return Submission(folder=folder, files=files, missing=missing, found=found)
+    detected = {}
+    unmapped = [role for role in missing if role not in overrides]
+    if unmapped:
+        taken = {str(path) for path in files.values()}
+        scripts = [read_script(folder, folder / name) for name in found
+                   if name not in taken and (folder / name).stat().st_size <= SCRIPT_MAX_BYTES]
+        detected = assign(exercise, scripts, unmapped)
+        for role, choice in detected.items():
+            check_encoding(folder / choice.path, choice.path)
+            files[role] = Path(choice.path)
+            del missing[role]
+    return Submission(folder=folder, files=files, missing=missing, found=found, detected=detected)
 
 
+SCRIPT_MAX_BYTES = 1024 * 1024  # a larger .py is no student's program: not read to find roles
 CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")  # PEP 263
 
 

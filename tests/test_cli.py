@@ -38,18 +38,33 @@ def test_report_speaks_chinese_or_english(tmp_path):
     assert "分" in by_locale.stdout
 
 
-def test_misnamed_file_is_named_with_the_files_found(tmp_path):
+def test_a_misnamed_file_is_found_by_what_it_does_and_named_in_a_warning(tmp_path):
+    folder = tmp_path / "student"
+    (folder / "day13").mkdir(parents=True)
+    shutil.copy(ROOT / "reference/udp_echo/server.py", folder / "day13" / "udp_server.py")
+    shutil.copy(ROOT / "reference/udp_echo/client.py", folder / "day13" / "客户端.py")
+    (folder / "day13" / "notes.py").write_text("print('homework')\n")
+    done = run_grader("grade", "udp_echo", str(folder), "--lang", "en")
+    assert done.returncode == 0, done.stdout
+    assert ("server.py is not there: graded day13/udp_server.py as the server, because it binds a UDP socket and "
+            "calls recvfrom") in done.stdout
+    assert "client.py is not there: graded day13/客户端.py as the client" in done.stdout
+    assert done.stdout.rstrip().endswith("passed with 2 warnings")
+
+
+def test_a_missing_file_nothing_fits_is_named_with_the_files_found(tmp_path):
     folder = tmp_path / "student"
     folder.mkdir()
-    shutil.copy(ROOT / "reference/udp_echo/server.py", folder / "udp_server.py")
+    (folder / "notes.py").write_text("print('homework')\n")
     shutil.copy(ROOT / "reference/udp_echo/client.py", folder / "client.py")
     done = run_grader("grade", "udp_echo", str(folder), "--lang", "en", "--check", "server-listens",
                       "--check", "client-sends")
     assert done.returncode == 1
-    assert "server.py is missing. .py files in your folder: client.py, udp_server.py" in done.stdout
+    assert "server.py is missing. .py files in your folder: client.py, notes.py" in done.stdout
     assert "--file server=YOUR_FILE.py" in done.stdout
     assert "✓ client-sends" in done.stdout
-    fixed = run_grader("grade", "udp_echo", str(folder), "--file", "server=udp_server.py", "--check", "server-listens")
+    shutil.copy(ROOT / "reference/udp_echo/server.py", folder / "notes.py")
+    fixed = run_grader("grade", "udp_echo", str(folder), "--file", "server=notes.py", "--check", "server-listens")
     assert fixed.returncode == 0, fixed.stdout
 
 

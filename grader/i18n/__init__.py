@@ -17,7 +17,7 @@ from . import en, zh
 
 CATALOGS = {"en": en.MESSAGES, "zh": zh.MESSAGES}
 LONG = 80  # characters of a data parameter (expected, got, ...) shown before it is cut
-WHOLE = {"text", "command", "path", "title", "step"}  # parameters that are never cut
+WHOLE = {"text", "command", "path", "title", "step", "why"}  # parameters that are never cut
 
 
 def default_lang() -> str:
@@ -35,6 +35,8 @@ def _shown(value, lang="en", cut=True):
         return value.pick(lang)
     if isinstance(value, (bytes, bytearray)):
         return show_bytes(value)
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, Message) for v in value):
+        return ("，" if lang == "zh" else ", ").join(render(lang, v) for v in value)  # reasons, in words
     if isinstance(value, (list, tuple)):
         return ", ".join(_shown(v) if isinstance(v, (bytes, bytearray)) else show_bytes(v) for v in value) or "-"
     if isinstance(value, float):

@@ -1,0 +1,143 @@
+"""`grader batch`: a class as teachers collect it (folders and zips, GBK names made by Chinese
+Windows tools, a Mac's junk, misnamed and nested files, an empty folder, a hostile zip) graded
+into a gradebook; nothing lost when the batch is killed, and a resumed batch grades only what
+is missing; a grading past its deadline is recorded as such and the batch goes on."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, STUDENTS, run_grader
+from test_students import assemble
+
+pytestmark = pytest.mark.timeout(600)
+REFERENCE = ROOT / "reference" / "udp_dict"
+
+
+class GbkName(zipfile.ZipInfo):
+    """A member named in GBK without the UTF-8 flag, as Chinese Windows tools write them."""
+
+    def _encodeFilenameFlags(self):
+        return self.filename.encode("gbk"), self.flag_bits
+
+
+def make_class(tmp: Path) -> Path:
+    room = tmp / "class"
+    room.mkdir()
+    shutil.copytree(REFERENCE, room / "s01-alice")
+    shutil.copytree(assemble(STUDENTS / "udp_dict" / "keyerror-unknown-word", tmp), room / "s02-bob")
+    with zipfile.ZipFile(room / "s03-carol.zip", "w") as zipped:  # a day's folder, files named as she pleased
+        zipped.writestr(GbkName("作业/第13天/服务端.py"), (REFERENCE / "server.py").read_bytes())
+        zipped.writestr(GbkName("作业/第13天/客户端.py"), (REFERENCE / "client.py").read_bytes())
+        zipped.writestr("__MACOSX/作业/._服务端.py", b"\x00\x05\x16\x07")
+        zipped.writestr("作业/.DS_Store", b"\x00\x00")
+    with zipfile.ZipFile(room / "s04-dave.zip", "w") as zipped:
+        zipped.writestr("../../outside.py", "print('escaped')\n")
+    (room / "s05-erin").mkdir()
+    (room / ".DS_Store").write_bytes(b"\x00")
+    return room
+
+
+def rows(out: Path) -> dict[str, dict]:
+    text = (out / "gradebook.csv").read_bytes()
+    assert text.startswith(b"\xef\xbb\xbf")  # Excel in a Chinese locale reads it as UTF-8
+    return {row["student"]: row for row in csv.DictReader(text.decode("utf-8-sig").splitlines())}
+
+
+def test_a_class_is_graded_into_a_gradebook_and_a_resumed_batch_grades_nothing_again(tmp_path):
+    room = make_class(tmp_path)
+    out = tmp_path / "out"
+    done = run_grader("batch", "udp_dict", str(room), "--out", str(out), "--jobs", "2", "--lang", "en")
+    assert done.returncode == 0, done.stdout + done.stderr
+    book = rows(out)
+    assert sorted(book) == ["s01-alice", "s02-bob", "s03-carol", "s04-dave", "s05-erin"]
+    assert (book["s01-alice"]["total"], book["s01-alice"]["max"], book["s01-alice"]["verdict"]) == ("15", "15", "passed")
+    assert book["s02-bob"]["verdict"] == "failed" and book["s02-bob"]["server-unknown-word"] == "0"
+    assert (book["s03-carol"]["total"], book["s03-carol"]["verdict"]) == ("15", "passed with warnings")
+    assert book["s04-dave"]["verdict"] == "not gradable"
+    assert "names a place outside its folder: ../../outside.py" in book["s04-dave"]["not graded because"]
+    assert book["s05-erin"]["verdict"] == "not gradable" and "holds no .py files" in book["s05-erin"]["not graded because"]
+    assert not (tmp_path / "outside.py").exists()
+    results = {r["student"]: r for r in json.loads((out / "results.json").read_text(encoding="utf-8"))}
+    carol = results["s03-carol"]["report"]
+    assert any("graded 作业/第13天/服务端.py as the server" in w for w in carol["warnings"]), carol["warnings"]
+    assert "[2/5] s02-bob  udp_dict  10/15  failed" in done.stdout or "s02-bob  udp_dict  10/15  failed" in done.stdout
+
+    again = run_grader("batch", "udp_dict", str(room), "--out", str(out), "--resume", "--lang", "en")
+    assert again.returncode == 0
+    assert "4 resumed" in again.stdout and "udp_dict  15/15" not in again.stdout  # nothing graded twice
+    assert rows(out) == book
+
+    written = (out / "gradebook.csv").read_bytes()
+    (out / "gradebook.csv").unlink()
+    report = run_grader("report", str(out), "--lang", "en")
+    assert report.returncode == 0 and (out / "gradebook.csv").read_bytes() == written
+
+
+def test_a_killed_batch_loses_no_grading_and_resumes_to_the_same_gradebook(tmp_path):
+    room = make_class(tmp_path)
+    whole, cut = tmp_path / "whole", tmp_path / "cut"
+    assert run_grader("batch", "udp_dict", str(room), "--out", str(whole), "--jobs", "1", "--lang", "en").returncode == 0
+    env = {**os.environ, "LANG": "C.UTF-8"}
+    env.pop("NETGRADER_VIA_MAKE", None)
+    batch = subprocess.Popen([sys.executable, "-m", "grader", "batch", "udp_dict", str(room), "--out", str(cut),
+                              "--jobs", "1", "--lang", "en"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    graded = 0
+    for line in batch.stdout:  # killed as soon as one real grading is committed
+        if "udp_dict  1" in line:
+            graded += 1
+            break
+    batch.send_signal(signal.SIGKILL)
+    batch.wait()
+    batch.stdout.close()
+    assert graded == 1
+    from grader.store import Store
+
+    store = Store(cut)
+    kept = [row.student for row in store.rows() if row.status == "graded"]
+    store.close()
+    assert kept  # what finished before the kill is there
+    resumed = run_grader("batch", "udp_dict", str(room), "--out", str(cut), "--resume", "--jobs", "2", "--lang", "en")
+    assert resumed.returncode == 0
+    assert f"{len(kept)} resumed" in resumed.stdout
+    assert rows(cut) == rows(whole)
+
+
+def test_a_grading_past_its_deadline_is_recorded_and_the_batch_goes_on(tmp_path):
+    room = tmp_path / "class"
+    room.mkdir()
+    (room / "s01-silent").mkdir()  # binds, never answers: every check waits its limit out
+    (room / "s01-silent" / "server.py").write_text(
+        "from socket import *\ns = socket(AF_INET, SOCK_DGRAM)\ns.bind(('', 8888))\nwhile True:\n    s.recvfrom(1024)\n")
+    shutil.copy(REFERENCE / "client.py", room / "s01-silent" / "client.py")
+    shutil.copytree(REFERENCE, room / "s02-fine")
+    own_tmp = tmp_path / "tmp"
+    own_tmp.mkdir()
+    out = tmp_path / "out"
+    done = run_grader("batch", "udp_dict", str(room), "--out", str(out), "--jobs", "1", "--deadline", "4",
+                      "--lang", "en", env={"TMPDIR": str(own_tmp)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    book = rows(out)
+    assert book["s01-silent"]["verdict"] == "timed out"
+    assert "did not end within 4 s" in book["s01-silent"]["not graded because"]
+    assert book["s02-fine"]["verdict"] == "passed"
+    assert [p.name for p in own_tmp.iterdir()] == []  # the stopped worker's sandboxes are gone
+
+
+def test_batch_usage_errors_are_one_line(tmp_path):
+    missing = run_grader("batch", "udp_dict", str(tmp_path / "nope"), "--out", str(tmp_path / "o"))
+    assert missing.returncode == 2 and "is not a folder" in missing.stderr and "Traceback" not in missing.stderr
+    unknown = run_grader("batch", "no_such_exercise", str(tmp_path), "--out", str(tmp_path / "o"))
+    assert unknown.returncode == 2 and "unknown exercise" in unknown.stderr
+    nothing = run_grader("report", str(tmp_path))
+    assert nothing.returncode == 2 and "holds no batch" in nothing.stderr
