@@ -14,6 +14,7 @@ hang is a verdict, never a retry.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -31,6 +32,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import discover, spec
+from .errors import GraderError
 from .exercises import find_exercise
 from .proctree import kill_and_reap, processes_marked_with
 from .store import Row, Store
@@ -79,12 +81,12 @@ class Worker:
         self._buffer = b""
 
     def grade(self, job: dict, deadline: float) -> dict | None:
-        """The worker's answer, or None when the deadline passed or the worker died."""
+        """The worker's answer, or None when the deadline passed; WorkerDied when it ended."""
         try:
             self.process.stdin.write((json.dumps(job) + "\n").encode())
             self.process.stdin.flush()
         except OSError:
-            return None
+            raise WorkerDied(self.process.poll()) from None
         ends = time.monotonic() + deadline
         with selectors.DefaultSelector() as selector:
             selector.register(self.process.stdout, selectors.EVENT_READ)
@@ -94,7 +96,7 @@ class Worker:
                     return None
                 data = os.read(self.process.stdout.fileno(), 1 << 16)
                 if not data:
-                    return None
+                    raise WorkerDied(self.process.wait())
                 self._buffer += data
         line, _, self._buffer = self._buffer.partition(b"\n")
         return json.loads(line)
@@ -127,6 +129,10 @@ class Worker:
         self.stop()
 
 
+class WorkerDied(Exception):
+    """A worker ended while it graded (its status, if known): the grader's fault, tried again."""
+
+
 class _suppress:
     def __enter__(self):
         return self
@@ -148,10 +154,9 @@ def default_jobs() -> int:
 
 
 def run(exercise_name: str, submissions: Path, out: Path, jobs: int | None = None, resume: bool = False,
-        lang: str = "en", isolation: str | None = None, deadline: float | None = None, say=print) -> dict:
+        lang: str = "en", isolation: str | None = None, deadline: float | None = None, say=print,
+        roster: list[dict] | None = None) -> dict:
     """Grade every submission in `submissions` into the store in `out`; the counts by verdict."""
-    from .report import gradebook
-
     exercise = spec.load(find_exercise(exercise_name))
     out.mkdir(parents=True, exist_ok=True)
     store = Store(out)
@@ -168,7 +173,7 @@ def run(exercise_name: str, submissions: Path, out: Path, jobs: int | None = Non
             store.put(row)
             counts["not_gradable"] = counts.get("not_gradable", 0) + 1
             position += 1
-            say(progress_line(position, len(found), item.student, exercise.id, row, item.problem, 0))
+            say(progress_line(position, len(found), item.student, exercise.id, row, item.problem, 0, lang))
             continue
         content = discover.content_hash(item.folder)
         if done.get(item.student) == (content, ex_hash, version):
@@ -194,9 +199,18 @@ def run(exercise_name: str, submissions: Path, out: Path, jobs: int | None = Non
                 started, answer, attempts = time.monotonic(), None, 0
                 while attempts <= RETRIES:
                     attempts += 1
-                    worker = worker or Worker(exercise, lang, isolation, out / "logs" / f"worker-{number}.log")
-                    answer = worker.grade({"folder": str(job.folder)}, deadline)
-                    if answer is None:  # past its deadline, or the worker died: it goes, with what it left
+                    try:
+                        worker = worker or Worker(exercise, lang, isolation, out / "logs" / f"worker-{number}.log")
+                        answer = worker.grade({"folder": str(job.folder)}, deadline)
+                    except WorkerDied as exc:
+                        worker.stop()
+                        worker = None
+                        answer = {"status": "error", "reason": f"the grading's worker ended unexpectedly (status {exc})"}
+                        continue
+                    except Exception as exc:  # the batch's own fault: recorded, and the batch goes on
+                        answer = {"status": "error", "reason": f"{type(exc).__name__}: {exc}"}
+                        continue
+                    if answer is None:  # past its deadline: the worker goes, with what it left
                         worker.stop()
                         worker = None
                         answer = {"status": "timeout", "reason": f"the grading did not end within {deadline:.0f} s"}
@@ -217,27 +231,92 @@ def run(exercise_name: str, submissions: Path, out: Path, jobs: int | None = Non
         row = Row(job.student, exercise.id, job.content_hash, ex_hash, version, answer["status"],
                   reason=answer.get("reason"), duration=took, attempts=attempts)
         report = answer.get("report")
+        row.transcript = answer.get("text")
         if report is not None:
             row.report, row.points, row.max_points = report, report["score"], report["max_score"]
             row.passed, row.warnings = report["passed"], report["warning_count"]
         store.put(row)
         counts[row.status] = counts.get(row.status, 0) + 1
-        say(progress_line(position, len(found), job.student, exercise.id, row, row.reason, took))
+        say(progress_line(position, len(found), job.student, exercise.id, row, row.reason, took, lang))
     for thread in threads:
         thread.join()
-    gradebook.write_all(out, [vars(row) for row in store.rows(exercise.id)], lang)
+    write_outputs(out, [vars(row) for row in store.rows(exercise.id)], lang, roster)
     store.close()
     return counts
 
 
+def write_outputs(folder: Path, rows: list[dict], lang: str, roster: list[dict] | None = None) -> None:
+    """Every output of a batch, from its rows: gradebook.csv, results.json, report.html; with a
+    roster also moodle.csv and canvas.csv."""
+    from .report import gradebook, html, lms
+
+    gradebook.write_csv(folder / "gradebook.csv", rows, lang, roster)
+    gradebook.write_results(folder / "results.json", rows)
+    html.write(folder / "report.html", rows, lang)
+    if roster is not None:
+        by_student = {row["student"]: row for row in rows}
+        item = next((row["report"]["title"] for row in rows if row.get("report")), rows[0]["exercise"] if rows else "")
+        lms.write_moodle(folder / "moodle.csv", roster, by_student, item)
+        lms.write_canvas(folder / "canvas.csv", roster, by_student, item)
+
+
+ROSTER_COLUMNS = {  # what a roster's header may call each column (a teacher's spreadsheet, in either language)
+    "folder": ("folder", "submission", "文件夹", "提交", "id", "学号"),
+    "number": ("number", "student number", "sis id", "idnumber", "学号"),
+    "name": ("name", "student", "姓名", "名字"),
+    "email": ("email", "e-mail", "mail", "邮箱", "电子邮件"),
+    "section": ("section", "class", "班级"),
+}
+
+
+def read_roster(path: Path) -> list[dict]:
+    """A roster CSV (UTF-8, with or without a BOM, or GBK as Excel saves it on a Chinese
+    Windows): one row per student; the column naming each student's folder is required."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise GraderError(f"cannot read the roster {path}: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gbk", errors="replace")
+    lines = list(csv.reader(text.splitlines()))
+    if not lines:
+        raise GraderError(f"{path}:1: the roster is empty")
+    header = [cell.strip().lower() for cell in lines[0]]
+    where: dict[str, int] = {}
+    for column, names in ROSTER_COLUMNS.items():  # each column's likeliest name first
+        found = next((header.index(name) for name in names if name in header and header.index(name) not in where.values()),
+                     None)
+        if found is not None:
+            where[column] = found
+    if "folder" not in where:
+        raise GraderError(f"{path}:1: no column names the students' folders; call one "
+                          f"{' or '.join(ROSTER_COLUMNS['folder'][:3])}")
+    roster, seen = [], {}
+    for number, cells in enumerate(lines[1:], 2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        person = {column: cells[i].strip() if i < len(cells) else "" for column, i in where.items()}
+        if person["folder"] in seen:
+            raise GraderError(f"{path}:{number}: {person['folder']} is on line {seen[person['folder']]} already")
+        seen[person["folder"]] = number
+        roster.append(person)
+    return roster
+
+
 def progress_line(position: int, total: int, student: str, exercise: str, row: Row, reason: str | None,
-                  took: float) -> str:
+                  took: float, lang: str = "en") -> str:
+    from .i18n import tr
+    from .results import verdict
+
     width = len(str(total))
+    said = tr(lang, f"gradebook.verdict.{verdict(vars(row))}")
     if row.status == "graded":
-        verdict = "passed" if row.passed else "failed"
         if row.passed and row.warnings:
-            verdict += f" with {row.warnings} warning{'s' if row.warnings > 1 else ''}"
-        shown = f"{row.points}/{row.max_points}  {verdict}"
+            said = tr(lang, "report.verdict.warning" if row.warnings == 1 else "report.verdict.warnings",
+                      {"count": row.warnings})
+        shown = f"{row.points}/{row.max_points}  {said}"
     else:
-        shown = f"{row.status.replace('_', ' ')}: {reason}"
+        shown = f"{said}: {reason}"
     return f"[{position:>{width}}/{total}] {student}  {exercise}  {shown}  {took:.1f} s"

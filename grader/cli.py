@@ -62,15 +62,16 @@ def cmd_batch(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise GraderError("--jobs must be at least 1")
     lang = args.lang or default_lang()
+    roster = batch.read_roster(Path(args.roster)) if args.roster else None
     counts = batch.run(args.exercise, submissions, out, args.jobs, args.resume, lang, args.isolation, args.deadline,
-                       say=lambda line: print(line, flush=True))
+                       say=lambda line: print(line, flush=True), roster=roster)
     shown = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items() if name != "total" and count)
     print(f"{counts['total']} submissions: {shown or 'nothing to grade'}; gradebook: {out / 'gradebook.csv'}")
     return 0
 
 
 def cmd_report(args) -> int:
-    from .report import gradebook
+    from .batch import read_roster, write_outputs
     from .store import FILE, Store
 
     out = Path(args.out)
@@ -78,10 +79,11 @@ def cmd_report(args) -> int:
         raise GraderError(f"{out} holds no batch ({FILE}): run `grader batch EX SUBMISSIONS --out {out}` first")
     store = Store(out)
     try:
-        gradebook.write_all(out, [vars(row) for row in store.rows()], args.lang or default_lang())
+        roster = read_roster(Path(args.roster)) if args.roster else None
+        write_outputs(out, [vars(row) for row in store.rows()], args.lang or default_lang(), roster)
     finally:
         store.close()
-    print(f"written from {out / FILE}: {out / 'gradebook.csv'}, {out / 'results.json'}")
+    print(f"written from {out / FILE}: {out / 'gradebook.csv'}, {out / 'results.json'}, {out / 'report.html'}")
     return 0
 
 
@@ -126,11 +128,13 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--resume", action="store_true", help="grade only what is not graded yet or changed since")
     batch.add_argument("--lang", choices=["zh", "en"], help="language of the reports (default: from the locale)")
     batch.add_argument("--deadline", type=float, metavar="SECONDS", help="the longest one grading may take")
+    batch.add_argument("--roster", metavar="FILE", help="CSV: folder, number, name, email, section; adds moodle.csv and canvas.csv")
     batch.add_argument("--isolation", choices=["auto", "netns", "loopback"], help="network isolation (default: auto)")
     batch.set_defaults(run=cmd_batch)
     report = sub.add_parser("report", help="write a batch's gradebook and results again from its database")
     report.add_argument("out", help="the batch's --out folder")
     report.add_argument("--lang", choices=["zh", "en"])
+    report.add_argument("--roster", metavar="FILE", help="as for batch")
     report.set_defaults(run=cmd_report)
     listing = sub.add_parser("list", help="list the exercises")
     listing.add_argument("--lang", choices=["zh", "en"])

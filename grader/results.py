@@ -125,6 +125,29 @@ class GradeResult:
         return len(self.warnings) + sum(c.warned for c in self.checks)
 
 
+# What a batch says of a submission (a row of grader/store.py, as a dict).
+VERDICTS = ("passed", "warned", "failed", "not_gradable", "error", "timeout", "not_submitted")
+
+
+def verdict(row: dict) -> str:
+    """One of VERDICTS: what the grading says of the submission."""
+    if row["status"] != "graded":
+        return row["status"]
+    if not row["passed"]:
+        return "failed"
+    return "warned" if row["warnings"] else "passed"
+
+
+def check_ids(rows: list[dict]) -> list[str]:
+    """Every check graded, in the exercise's order (the first full report's)."""
+    found: list[str] = []
+    for row in rows:
+        for check in (row.get("report") or {}).get("checks", []):
+            if check["id"] not in found:
+                found.append(check["id"])
+    return found
+
+
 def printable(text: str, keep: str = "") -> str:
     """Text from a student's program, safe for a terminal: control characters (escape
     sequences, bells, NUL) are shown escaped, except those in `keep` (say "\t")."""

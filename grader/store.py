@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS gradings (
     points INTEGER, max_points INTEGER, passed INTEGER, warnings INTEGER,
     reason TEXT,                    -- why it is not graded, in words
     report TEXT,                    -- the grading as `grader grade --json` writes it
+    transcript TEXT,                -- and as the student reads it in the terminal
     duration REAL, attempts INTEGER, graded_at REAL,
     PRIMARY KEY (student, exercise)
 )
@@ -50,6 +51,7 @@ class Row:
     warnings: int | None = None
     reason: str | None = None
     report: dict | None = None
+    transcript: str | None = None
     duration: float = 0.0
     attempts: int = 1
     graded_at: float = 0.0

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shlex
 import signal
 import sys
 import traceback
@@ -31,6 +32,7 @@ def main(argv: list[str]) -> int:
     from .engine import Grader
     from .errors import GraderError, HarnessError
     from .report.json_report import dumps
+    from .report.terminal import render_grade
 
     path, lang, isolation = argv[0], argv[1], (argv[2] if len(argv) > 2 else None)
     try:
@@ -39,7 +41,9 @@ def main(argv: list[str]) -> int:
                 job = json.loads(line)
                 try:
                     result = grader.grade(job["folder"], job.get("files"))
-                    answer = {"status": "graded", "report": json.loads(dumps(result, lang))}
+                    rerun = shlex.join(["grader", "grade", path, job["folder"]]) + " --check {check}"
+                    answer = {"status": "graded", "report": json.loads(dumps(result, lang)),
+                              "text": render_grade(result, lang, rerun)}
                 except HarnessError as exc:
                     answer = {"status": "error", "reason": str(exc)}
                 except GraderError as exc:

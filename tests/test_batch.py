@@ -82,6 +82,59 @@ def test_a_class_is_graded_into_a_gradebook_and_a_resumed_batch_grades_nothing_a
     (out / "gradebook.csv").unlink()
     report = run_grader("report", str(out), "--lang", "en")
     assert report.returncode == 0 and (out / "gradebook.csv").read_bytes() == written
+    seen = in_a_browser(out / "report.html", ROOT / "artifacts" / "report.png")
+    assert seen["students"] == "5 students"
+    assert seen["bars"] == 10  # the histogram
+    assert "KeyError: 'qwertyzzz'" in seen["bob"]  # a failing student's transcript, as the student reads it
+    assert "server-unknown-word" in seen["checks"] and "crashed ×1" in seen["checks"]
+
+    roster = tmp_path / "roster.csv"  # as Excel saves it on a Chinese Windows: GBK, Chinese headers
+    roster.write_bytes("学号,姓名,邮箱,文件夹\n2023001,张三,zs@x.edu,s01-alice\n2023002,李四,ls@x.edu,s02-bob\n"
+                       "2023009,王五,ww@x.edu,s09-wang\n".encode("gbk"))
+    assert run_grader("report", str(out), "--roster", str(roster), "--lang", "en").returncode == 0
+    assert (out / "moodle.csv").read_text(encoding="utf-8").splitlines() == [
+        "email,idnumber,name,UDP word dictionary", "zs@x.edu,2023001,张三,15", "ls@x.edu,2023002,李四,10",
+        "ww@x.edu,2023009,王五,"]
+    assert (out / "canvas.csv").read_text(encoding="utf-8").splitlines()[:2] == [
+        "Student,ID,SIS User ID,SIS Login ID,Section,UDP word dictionary", "张三,,2023001,zs@x.edu,,15"]
+    with_roster = rows(out)
+    assert (with_roster["s01-alice"]["number"], with_roster["s01-alice"]["name"]) == ("2023001", "张三")
+    assert with_roster["s09-wang"]["verdict"] == "not submitted"
+    roster.write_text("姓名,邮箱\n张三,zs@x.edu\n", encoding="utf-8")
+    bad = run_grader("report", str(out), "--roster", str(roster))
+    assert bad.returncode == 2 and f"{roster}:1: no column names the students' folders" in bad.stderr
+
+
+LOOK = """JSON.stringify({
+  students: document.getElementById('students').innerText,
+  bars: document.querySelectorAll('#histogram rect.bar').length,
+  bob: document.getElementById('student-s02-bob').innerText,
+  checks: document.getElementById('checks').innerText})"""
+
+
+def in_a_browser(page: Path, screenshot: Path) -> dict:
+    """What a teacher sees in report.html, read by Debian's headless Chromium; its screenshot
+    is kept as an artifact."""
+    import base64
+
+    from grader import browser
+
+    executable = browser.find_chromium()
+    if executable is None:
+        pytest.skip("no Chromium here (apt-get install chromium)")
+    with browser.Browser(lambda argv: argv, executable, dict(os.environ)) as chromium:
+        target = chromium.call("Target.createTarget", {"url": "about:blank"})
+        session = chromium.call("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True})["sessionId"]
+        chromium.call("Page.enable", session=session)
+        chromium.call("Emulation.setDeviceMetricsOverride", {"width": 1100, "height": 1400, "deviceScaleFactor": 1,
+                                                             "mobile": False}, session=session)
+        chromium.call("Page.navigate", {"url": page.as_uri()}, session=session)
+        assert chromium.wait_event("Page.loadEventFired", 15) is not None
+        seen = chromium.call("Runtime.evaluate", {"expression": LOOK, "returnByValue": True}, session=session)
+        shot = chromium.call("Page.captureScreenshot", {"format": "png"}, session=session)
+    screenshot.parent.mkdir(exist_ok=True)
+    screenshot.write_bytes(base64.b64decode(shot["data"]))
+    return json.loads(seen["result"]["value"])
 
 
 def test_a_killed_batch_loses_no_grading_and_resumes_to_the_same_gradebook(tmp_path):
@@ -141,3 +194,36 @@ def test_batch_usage_errors_are_one_line(tmp_path):
     assert unknown.returncode == 2 and "unknown exercise" in unknown.stderr
     nothing = run_grader("report", str(tmp_path))
     assert nothing.returncode == 2 and "holds no batch" in nothing.stderr
+
+
+def test_a_grader_error_is_tried_once_more_then_recorded_and_the_batch_goes_on(tmp_path):
+    """A teacher's Python check that ends the worker's process: the worker dies mid-grading,
+    the grading is tried again on a new worker, then recorded as the grader's error."""
+    exercises = tmp_path / "exercises"
+    (exercises / "demo").mkdir(parents=True)
+    (exercises / "demo.yaml").write_text(
+        "id: demo\ntitle: {zh: 演示, en: demo}\nhandout: {zh: 说明, en: text}\nfiles: {server: server.py}\n"
+        "ports:\n  echo: {proto: udp, port: 8888}\npython_checks: [checks.py]\nchecks:\n"
+        "  - id: listens\n    title: {zh: 监听, en: listens}\n    steps:\n      - start: server\n"
+        "      - listening: {port: echo, within: 3}\n", encoding="utf-8")
+    (exercises / "demo" / "checks.py").write_text(
+        "import os\n\ndef test_ends_the_worker(probe):\n    if 'crash' in str(probe.sandbox.submission.folder):\n"
+        "        os._exit(3)\n", encoding="utf-8")
+    room = tmp_path / "class"
+    for name in ("s01-crash", "s02-fine"):
+        (room / name).mkdir(parents=True)
+        (room / name / "server.py").write_text(
+            "from socket import *\ns = socket(AF_INET, SOCK_DGRAM)\ns.bind(('', 8888))\nwhile True:\n    s.recvfrom(9)\n")
+    out = tmp_path / "out"
+    done = run_grader("batch", str(exercises / "demo.yaml"), str(room), "--out", str(out), "--jobs", "1", "--lang", "en")
+    assert done.returncode == 0, done.stdout + done.stderr
+    book = rows(out)
+    assert book["s01-crash"]["verdict"] == "grader error"
+    assert "worker ended unexpectedly (status 3)" in book["s01-crash"]["not graded because"]
+    assert book["s02-fine"]["verdict"] == "passed"
+    from grader.store import Store
+
+    store = Store(out)
+    attempts = {row.student: row.attempts for row in store.rows()}
+    store.close()
+    assert attempts == {"s01-crash": 2, "s02-fine": 1}
