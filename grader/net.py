@@ -26,6 +26,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from .errors import HarnessError
+from .nsagent import add_address, bring_loopback_up
 
 AGENT = Path(__file__).with_name("nsagent.py")
 CLONE_NEWNET = 0x40000000
@@ -165,16 +166,7 @@ class Namespace:
 
     def member_pids(self) -> list[int]:
         """Every process inside the namespace but the agent: what clean-up must kill."""
-        found = []
-        for entry in os.scandir("/proc"):
-            if not entry.name.isdigit() or int(entry.name) == self._agent.pid:
-                continue
-            try:
-                if os.readlink(f"/proc/{entry.name}/ns/net") == self._ns_id:
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-        return found
+        return _members_of(self._ns_id, skip=(self._agent.pid,))
 
     def close(self) -> None:
         self._channel.close()
@@ -184,6 +176,88 @@ class Namespace:
         with contextlib.suppress(OSError):  # it keeps nothing: no need to wait for it to end by itself
             os.killpg(self._agent.pid, signal.SIGKILL)
         self._agent.wait()
+
+
+class OwnNamespace:
+    """A network namespace a thread of the grader makes for itself (root only): no process
+    holds it, a file descriptor does. Making one costs a tenth of a millisecond where starting
+    the agent (grader/nsagent.py, a Python process) costs 30-40 ms and 15 ms of CPU, a dozen
+    times a grading. The grader's sockets are made by a thread that steps into it for the
+    call, and a program is born in it the same way (a network namespace is a thread's own)."""
+
+    isolation = "netns"
+    spy_mode = "netns"
+    peer_host = "0.0.0.0"
+    reason = ""
+
+    def __init__(self):
+        own = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.unshare(CLONE_NEWNET) != 0:
+                raise HarnessError(f"unshare: {os.strerror(ctypes.get_errno())}")
+            try:
+                self._ns_fd = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+                self._ns_id = os.readlink("/proc/thread-self/ns/net")
+                bring_loopback_up()
+            finally:
+                _setns(own)
+        finally:
+            os.close(own)
+
+    def socket(self, family=socket.AF_INET, kind=socket.SOCK_DGRAM) -> socket.socket:
+        with self._entered():
+            return socket.socket(family, kind)
+
+    def add_address(self, ip: str) -> None:
+        with self._entered():
+            answer = add_address(ip)
+        if answer != b"ok":
+            raise HarnessError(f"cannot add {ip}: {answer.decode(errors='replace')}")
+
+    def wrap(self, argv: list[str]) -> list[str]:
+        """The command that runs argv inside this namespace (for a program started elsewhere)."""
+        return ["nsenter", f"--net=/proc/{os.getpid()}/fd/{self._ns_fd}", "--", *argv]
+
+    def launcher(self, argv: list[str]):
+        return argv, self._entered()
+
+    @contextlib.contextmanager
+    def _entered(self):
+        own = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            _setns(self._ns_fd)
+            try:
+                yield
+            finally:
+                _setns(own)
+        finally:
+            os.close(own)
+
+    def peer_port(self, handout_port: int) -> int:
+        return handout_port
+
+    def member_pids(self) -> list[int]:
+        return _members_of(self._ns_id, skip=())
+
+    def close(self) -> None:
+        if self._ns_fd is not None:
+            os.close(self._ns_fd)
+            self._ns_fd = None
+
+
+def _members_of(ns_id: str, skip=()) -> list[int]:
+    """Every process inside the network namespace `ns_id` (net:[inode]) but those in `skip`."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit() or int(entry.name) in skip:
+            continue
+        try:
+            if os.readlink(f"/proc/{entry.name}/ns/net") == ns_id:
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
 
 
 class Networks:
@@ -197,6 +271,7 @@ class Networks:
         if self.mode not in MODES:
             raise HarnessError(f"isolation must be one of {', '.join(MODES)}, not {self.mode!r}")
         self._ahead = ahead
+        self._own_refused = False
         self._spare: Future | None = None
         self._maker: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
@@ -218,7 +293,12 @@ class Networks:
                 raise HarnessError(_refused)
         return Loopback(_refused)
 
-    def _next_namespace(self) -> Namespace:
+    def _next_namespace(self):
+        if os.geteuid() == 0 and not self._own_refused:
+            try:
+                return OwnNamespace()
+            except (HarnessError, OSError):  # a container that refuses unshare: the agent may still work
+                self._own_refused = True
         with self._lock:
             spare, self._spare = self._spare, None
             namespace = None

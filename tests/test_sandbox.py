@@ -298,3 +298,20 @@ def test_a_large_file_is_shown_or_linked_not_copied_into_each_check(tmp_path, mo
     finally:
         shared.close()
     assert (sub.folder / "day1" / "video.mp4").read_bytes()[:4] == b"RIFF"  # the student's own file untouched
+
+
+def test_the_agents_namespace_still_serves_where_the_grader_cannot_make_its_own(tmp_path):
+    """As root the grader makes a check's namespace itself (net.OwnNamespace); elsewhere (a
+    user who is not root, a container that refuses unshare) an agent process holds it."""
+    from grader.services import Services
+
+    if not netns_available():
+        pytest.skip("network namespaces are not available here")
+    sub = submission(tmp_path, (ROOT / "reference/udp_echo/server.py").read_text())
+    with Services("netns") as services:
+        services.networks._own_refused = True
+        with Sandbox(ECHO, sub, services) as sandbox:
+            assert type(sandbox.network).__name__ == "Namespace"
+            probe = Probe(sandbox)
+            probe.start_student("server").expect_listening("echo", within=5)
+            probe.udp("echo").send("agent").expect_reply(equals="agent", within=5)
