@@ -34,7 +34,7 @@ from pathlib import Path
 from . import discover, spec
 from .errors import GraderError
 from .exercises import find_exercise
-from .proctree import kill_and_reap, processes_marked_with
+from .proctree import kill_and_reap, marked_processes
 from .store import Row, Store
 
 RETRIES = 1  # a grader error is tried once more
@@ -113,7 +113,7 @@ class Worker:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
-        kill_and_reap(processes_marked_with(f"NETGRADER_SANDBOX=netgrader-{self.process.pid}-".encode()))
+        kill_and_reap(marked_processes(f"NETGRADER_SANDBOX=netgrader-{self.process.pid}-".encode(), prefix=True))
         for left in Path(tempfile.gettempdir()).glob(f"netgrader-{self.process.pid}-*"):
             shutil.rmtree(left, ignore_errors=True)
         self._log.close()

@@ -24,35 +24,21 @@ def become_subreaper() -> None:
         pass
 
 
-def marked_processes(marker: bytes) -> list[int]:
-    """Processes whose environment carries `marker`: what a check started, even the daemons
-    that left its process group and session."""
+def marked_processes(marker: bytes, prefix: bool = False) -> list[int]:
+    """Processes whose environment carries `marker` (what a check started, even the daemons
+    that left its process group and session), or with `prefix`, a variable that starts with
+    it (NETGRADER_SANDBOX=netgrader-PID-: every check of one grader's process)."""
     found = []
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
             with open(f"/proc/{entry.name}/environ", "rb") as environ:
-                if marker in environ.read().split(b"\0"):
-                    found.append(int(entry.name))
+                variables = environ.read().split(b"\0")
         except OSError:
             continue
-    return found
-
-
-def processes_marked_with(prefix: bytes) -> list[int]:
-    """Processes with an environment variable that starts with `prefix` (NETGRADER_SANDBOX=
-    netgrader-PID-: every check of one grader's process)."""
-    found = []
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/environ", "rb") as environ:
-                if any(variable.startswith(prefix) for variable in environ.read().split(b"\0")):
-                    found.append(int(entry.name))
-        except OSError:
-            continue
+        if any(variable.startswith(marker) for variable in variables) if prefix else marker in variables:
+            found.append(int(entry.name))
     return found
 
 
