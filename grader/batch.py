@@ -14,6 +14,7 @@ hang is a verdict, never a retry.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
@@ -105,7 +106,7 @@ class Worker:
         """End the worker: asked first (its grading cleans up), killed if it does not, and
         whatever of its checks is left (marked with its pid) killed and removed."""
         if self.process.poll() is None:
-            with _suppress():
+            with contextlib.suppress(OSError):
                 self.process.stdin.close()
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -120,7 +121,7 @@ class Worker:
 
     def close(self) -> None:
         """The end of the batch: no more jobs; the worker closes its grader and exits."""
-        with _suppress():
+        with contextlib.suppress(OSError):
             self.process.stdin.close()
         try:
             self.process.wait(STOP_WITHIN)
@@ -131,14 +132,6 @@ class Worker:
 
 class WorkerDied(Exception):
     """A worker ended while it graded (its status, if known): the grader's fault, tried again."""
-
-
-class _suppress:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, value, tb):
-        return kind is not None and issubclass(kind, OSError)
 
 
 @dataclass
