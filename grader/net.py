@@ -242,10 +242,11 @@ def _members_of(ns_id: str, skip=()) -> list[int]:
 
 
 class Networks:
-    """The networks of one grader's checks, each new and private (a Namespace, or Loopback
-    where namespaces are refused or `mode` says so). With `ahead`, each namespace comes with the
-    next one made in the background: a check then does not wait the 30-40 ms an agent takes to
-    start, a dozen times per grading. `close()` closes the spare: nothing is left."""
+    """The networks of one grader's checks, each new and private: an OwnNamespace as root, else
+    an agent's Namespace, else Loopback where namespaces are refused or `mode` says so. With
+    `ahead`, each agent's namespace comes with the next one made in the background: a check
+    then does not wait the 30-40 ms an agent takes to start (an OwnNamespace needs no spare).
+    `close()` closes the spare: nothing is left."""
 
     def __init__(self, mode: str | None = None, ahead: bool = False):
         self.mode = mode or os.environ.get("NETGRADER_ISOLATION") or "auto"

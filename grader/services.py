@@ -3,11 +3,11 @@
 Why an object and not module state: a teacher's script or a batch worker grades hundreds of
 submissions in one process, perhaps several exercises side by side; each grader owns what it
 started and `close()` releases all of it. Nothing here holds a student's data between
-gradings: the namespace made ahead is new and empty, and the database is loaded afresh before
+gradings: a namespace made ahead (where an agent holds it) is new and empty, and the database is loaded afresh before
 any check that follows a write (grader/database.py).
 
     services = Services(isolation)   # nothing started yet
-    services.network()               # a new private network for a check (the next made ahead)
+    services.network()               # a new private network for a check
     services.database()              # the private MariaDB, started at the first call
     services.close()                 # the spare namespace and the database are gone
 """
