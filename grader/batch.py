@@ -147,9 +147,14 @@ def default_jobs() -> int:
 
 
 def run(exercise_name: str, submissions: Path, out: Path, jobs: int | None = None, resume: bool = False,
-        lang: str = "en", isolation: str | None = None, deadline: float | None = None, say=print,
-        roster: list[dict] | None = None) -> dict:
-    """Grade every submission in `submissions` into the store in `out`; the counts by verdict."""
+        lang: str = "en", isolation: str | None = None, deadline: float | None = None, progress=None,
+        roster: list[dict] | None = None, scheduler: str | None = None) -> dict:
+    """Grade every submission in `submissions` into the store in `out`; the counts by verdict.
+    `progress` hears of each finished submission (grader/report/progress.py; lines by default);
+    `scheduler` (tcp://HOST:8786) grades on a Dask cluster instead of this machine's workers."""
+    from .report.progress import Lines
+
+    progress = progress or Lines(lang)
     exercise = spec.load(find_exercise(exercise_name))
     out.mkdir(parents=True, exist_ok=True)
     store = Store(out)
@@ -159,27 +164,54 @@ def run(exercise_name: str, submissions: Path, out: Path, jobs: int | None = Non
     done = store.done(exercise.id) if resume else {}
     counts = {"total": len(found), "resumed": 0}
     todo: list[Job] = []
-    position = 0
+    unreadable: list[Row] = []
     for item in found:
         if item.folder is None:
-            row = Row(item.student, exercise.id, "", ex_hash, version, "not_gradable", reason=item.problem)
-            store.put(row)
-            counts["not_gradable"] = counts.get("not_gradable", 0) + 1
-            position += 1
-            say(progress_line(position, len(found), item.student, exercise.id, row, item.problem, 0, lang))
+            unreadable.append(Row(item.student, exercise.id, "", ex_hash, version, "not_gradable", reason=item.problem))
             continue
         content = discover.content_hash(item.folder)
         if done.get(item.student) == (content, ex_hash, version):
             counts["resumed"] += 1
-            position += 1
             continue
         todo.append(Job(item.student, item.folder, content))
+    progress.start(len(found), counts["resumed"])
+    try:
+        for row in unreadable:
+            store.put(row)
+            counts["not_gradable"] = counts.get("not_gradable", 0) + 1
+            progress.finished(vars(row))
+        if scheduler:
+            from .cluster import gradings
+        else:
+            gradings = local_gradings
+        for job, answer, attempts, took in gradings(exercise, todo, jobs, lang, isolation, deadline, out / "logs",
+                                                    **({"scheduler": scheduler} if scheduler else {})):
+            row = Row(job.student, exercise.id, job.content_hash, ex_hash, version, answer["status"],
+                      reason=answer.get("reason"), duration=took, attempts=attempts, transcript=answer.get("text"))
+            report = answer.get("report")
+            if report is not None:
+                row.report, row.points, row.max_points = report, report["score"], report["max_score"]
+                row.passed, row.warnings = report["passed"], report["warning_count"]
+            store.put(row)
+            counts[row.status] = counts.get(row.status, 0) + 1
+            progress.finished(vars(row))
+    finally:
+        progress.close()
+    write_outputs(out, [vars(row) for row in store.rows(exercise.id)], lang, roster)
+    store.close()
+    return counts
+
+
+def local_gradings(exercise: spec.Exercise, todo: list[Job], jobs: int | None, lang: str, isolation: str | None,
+                   deadline: float, logs: Path):
+    """Grade `todo` with `jobs` warm workers on this machine; yields (job, answer, attempts,
+    seconds) as each grading ends."""
     finished = queue.Queue()
     jobs = max(1, min(jobs or default_jobs(), len(todo) or 1))
     waiting = queue.Queue()
     for job in todo:
         waiting.put(job)
-    (out / "logs").mkdir(exist_ok=True)
+    logs.mkdir(parents=True, exist_ok=True)
 
     def work(number: int) -> None:
         worker = None
@@ -193,7 +225,7 @@ def run(exercise_name: str, submissions: Path, out: Path, jobs: int | None = Non
                 while attempts <= RETRIES:
                     attempts += 1
                     try:
-                        worker = worker or Worker(exercise, lang, isolation, out / "logs" / f"worker-{number}.log")
+                        worker = worker or Worker(exercise, lang, isolation, logs / f"worker-{number}.log")
                         answer = worker.grade({"folder": str(job.folder)}, deadline)
                     except WorkerDied as exc:
                         worker.stop()
@@ -219,23 +251,9 @@ def run(exercise_name: str, submissions: Path, out: Path, jobs: int | None = Non
     for thread in threads:
         thread.start()
     for _ in todo:
-        job, answer, attempts, took = finished.get()
-        position += 1
-        row = Row(job.student, exercise.id, job.content_hash, ex_hash, version, answer["status"],
-                  reason=answer.get("reason"), duration=took, attempts=attempts)
-        report = answer.get("report")
-        row.transcript = answer.get("text")
-        if report is not None:
-            row.report, row.points, row.max_points = report, report["score"], report["max_score"]
-            row.passed, row.warnings = report["passed"], report["warning_count"]
-        store.put(row)
-        counts[row.status] = counts.get(row.status, 0) + 1
-        say(progress_line(position, len(found), job.student, exercise.id, row, row.reason, took, lang))
+        yield finished.get()
     for thread in threads:
         thread.join()
-    write_outputs(out, [vars(row) for row in store.rows(exercise.id)], lang, roster)
-    store.close()
-    return counts
 
 
 def write_outputs(folder: Path, rows: list[dict], lang: str, roster: list[dict] | None = None) -> None:
@@ -296,20 +314,3 @@ def read_roster(path: Path) -> list[dict]:
         seen[person["folder"]] = number
         roster.append(person)
     return roster
-
-
-def progress_line(position: int, total: int, student: str, exercise: str, row: Row, reason: str | None,
-                  took: float, lang: str = "en") -> str:
-    from .i18n import tr
-    from .results import verdict
-
-    width = len(str(total))
-    said = tr(lang, f"gradebook.verdict.{verdict(vars(row))}")
-    if row.status == "graded":
-        if row.passed and row.warnings:
-            said = tr(lang, "report.verdict.warning" if row.warnings == 1 else "report.verdict.warnings",
-                      {"count": row.warnings})
-        shown = f"{row.points}/{row.max_points}  {said}"
-    else:
-        shown = f"{said}: {reason}"
-    return f"[{position:>{width}}/{total}] {student}  {exercise}  {shown}  {took:.1f} s"

@@ -55,6 +55,7 @@ def cmd_grade(args) -> int:
 
 def cmd_batch(args) -> int:
     from . import batch
+    from .report.progress import for_terminal
 
     submissions, out = Path(args.submissions), Path(args.out)
     if not submissions.is_dir():
@@ -64,7 +65,7 @@ def cmd_batch(args) -> int:
     lang = args.lang or default_lang()
     roster = batch.read_roster(Path(args.roster)) if args.roster else None
     counts = batch.run(args.exercise, submissions, out, args.jobs, args.resume, lang, args.isolation, args.deadline,
-                       say=lambda line: print(line, flush=True), roster=roster)
+                       progress=for_terminal(lang), roster=roster)
     shown = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items() if name != "total" and count)
     print(f"{counts['total']} submissions: {shown or 'nothing to grade'}; gradebook: {out / 'gradebook.csv'}")
     return 0

@@ -227,3 +227,51 @@ def test_a_grader_error_is_tried_once_more_then_recorded_and_the_batch_goes_on(t
     attempts = {row.student: row.attempts for row in store.rows()}
     store.close()
     assert attempts == {"s01-crash": 2, "s02-fine": 1}
+
+
+def test_progress_is_a_live_bar_on_a_terminal_and_one_line_a_submission_in_a_log(monkeypatch):
+    import io
+    import pty
+
+    from grader.report.progress import Bar, Lines, for_terminal
+
+    done = [{"student": "s01", "exercise": "udp_dict", "status": "graded", "points": 15, "max_points": 15,
+             "passed": True, "warnings": 2, "duration": 1.44},
+            {"student": "s02", "exercise": "udp_dict", "status": "not_gradable", "reason": "holds no .py files",
+             "duration": 0}]
+    log = io.StringIO()
+    lines = for_terminal("en", log)
+    assert type(lines) is Lines
+    lines.start(300, 36)
+    for row in done:
+        lines.finished(row)
+    assert log.getvalue().splitlines() == ["[ 37/300] s01  udp_dict  15/15  passed with 2 warnings  1.4 s",
+                                           "[ 38/300] s02  udp_dict  not gradable: holds no .py files  0.0 s"]
+
+    parent, child = pty.openpty()
+    terminal = os.fdopen(child, "w")
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    bar = for_terminal("en", terminal)
+    assert type(bar) is Bar
+    bar.start(3, 1)
+    for row in done:
+        bar.finished(row)
+    bar.close()
+    terminal.close()
+    seen = b""
+    while True:
+        try:
+            data = os.read(parent, 1 << 16)
+        except OSError:  # the terminal's other end is closed: all is read
+            break
+        if not data:
+            break
+        seen += data
+    os.close(parent)
+    shown = seen.decode()
+    assert "[2/3] s01  udp_dict  15/15  passed with 2 warnings" in shown and "3/3" in shown
+    assert "passed with warnings 1" in shown and "not gradable 1" in shown and "\x1b[" in shown  # a drawn bar
+
+    monkeypatch.setenv("CI", "true")  # a CI's log is not watched live, even through a terminal
+    assert type(for_terminal("en", sys.stdout if sys.stdout.isatty() else io.StringIO())) is Lines

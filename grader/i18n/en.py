@@ -306,6 +306,7 @@ MESSAGES = {
     "gradebook.number": "number",
     "gradebook.name": "name",
     "gradebook.verdict.not_submitted": "not submitted",
+    "progress.grading": "grading",
     "gradebook.total": "total",
     "gradebook.max": "max",
     "gradebook.percent": "percent",

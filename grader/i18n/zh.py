@@ -298,6 +298,7 @@ MESSAGES = {
     "gradebook.number": "学号",
     "gradebook.name": "姓名",
     "gradebook.verdict.not_submitted": "未提交",
+    "progress.grading": "评分中",
     "gradebook.total": "总分",
     "gradebook.max": "满分",
     "gradebook.percent": "百分比",
