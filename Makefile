@@ -1,7 +1,8 @@
 # Two commands do everything on a fresh machine:
 #   make grade EX=udp_echo [SUB=path/to/folder] [CHECK=check-id] [GRADE_LANG=zh|en] [STRICT=1]
 #   make test
-#   make batch EX=udp_dict DIR=folder-of-submissions [OUT=...] [RESUME=1]   (a whole class)
+#   make batch EX=udp_dict DIR=folder-of-submissions [OUT=...] [JOBS=4] [RESUME=1] [ROSTER=roster.csv]
+#              [SCHEDULER=tcp://host:8786]   (a whole class)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -15,6 +16,8 @@ JOBS ?= 8
 
 OUT ?= $(DIR)-graded
 RESUME ?=
+ROSTER ?=
+SCHEDULER ?=
 
 .PHONY: grade batch test list soak bench clean
 
@@ -24,23 +27,29 @@ $(VENV)/.ready: pyproject.toml
 	$(PY) -m compileall -q grader  # read even where PYTHONDONTWRITEBYTECODE keeps Python from writing them
 	touch $@
 
+# A teacher's batch and the tests also take the optional extras: copied work (copydetect) and
+# the Dask cluster (distributed); a student's `make grade` never waits for them.
+$(VENV)/.extras: $(VENV)/.ready
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[similarity,dask]'
+	touch $@
+
 grade: $(VENV)/.ready
 	@NETGRADER_VIA_MAKE=1 $(PY) -m grader grade $(EX) $(SUB) $(if $(CHECK),--check $(CHECK)) $(if $(GRADE_LANG),--lang $(GRADE_LANG)) $(if $(STRICT),--strict)
 
-batch: $(VENV)/.ready
-	@test -n "$(DIR)" || { echo "usage: make batch EX=udp_dict DIR=folder-of-submissions [OUT=...] [JOBS=4] [RESUME=1]"; exit 2; }
-	@$(PY) -m grader batch $(EX) "$(DIR)" --out "$(OUT)" $(if $(filter command line,$(origin JOBS)),--jobs $(JOBS)) $(if $(RESUME),--resume) $(if $(GRADE_LANG),--lang $(GRADE_LANG))
+batch: $(VENV)/.extras
+	@test -n "$(DIR)" || { echo "usage: make batch EX=udp_dict DIR=folder-of-submissions [OUT=...] [JOBS=4] [RESUME=1] [ROSTER=roster.csv] [SCHEDULER=tcp://host:8786]"; exit 2; }
+	@$(PY) -m grader batch $(EX) "$(DIR)" --out "$(OUT)" $(if $(filter command line,$(origin JOBS)),--jobs $(JOBS)) $(if $(RESUME),--resume) $(if $(GRADE_LANG),--lang $(GRADE_LANG)) $(if $(ROSTER),--roster "$(ROSTER)") $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 list: $(VENV)/.ready
 	@$(PY) -m grader list
 
-test: $(VENV)/.ready
+test: $(VENV)/.extras
 	$(PY) -m pytest
 
 soak: $(VENV)/.ready
 	$(PY) tools/soak.py $(N) $(JOBS)
 
-bench: $(VENV)/.ready
+bench: $(VENV)/.extras
 	$(PY) bench/run.py
 
 clean:

@@ -1,31 +1,21 @@
 """`grader batch`: a class's submissions graded by warm workers, every grading committed to the
 store the moment it ends, the gradebook written from the store.
 
-    submissions folder ─▶ discover (folders, zips) ─▶ store: already done? ─▶ workers ─▶ store ─▶ gradebook
-                          one per student, hashed      (--resume)            (--jobs)
+    submissions folder ─▶ discover (folders, zips) ─▶ store: already done? ─▶ slots ─▶ store ─▶ outputs
+                          one per student, hashed      (--resume)            (--jobs, or a cluster)
 
-Why workers are processes of their own (grader/worker.py): each grades with one warm Grader
-(its exercise loaded once, its namespaces made ahead, its MariaDB started once), pytest runs
-one grading at a time per process, and a grading that passes its deadline is ended by ending
-its worker, whose leftovers carry its pid in their mark and are removed here. A grader error
-(not the student's fault) is tried once more, then recorded with its reason; a student's
-hang is a verdict, never a retry.
+The gradings run in slots (grader/slots.py: a warm worker process each, a grader error tried
+once more, a grading past its deadline ended with its worker): `--jobs` of them on this
+machine, or on a Dask cluster's workers (grader/cluster.py). Either way the answers come back
+here, and only here is the store written, one row per submission.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
-import json
 import os
 import queue
-import selectors
-import shutil
-import signal
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -34,12 +24,10 @@ from pathlib import Path
 
 from . import discover, spec
 from .errors import GraderError
-from .exercises import find_exercise
-from .proctree import kill_and_reap, marked_processes
+from .exercises import find_exercise, rerun_name
+from .slots import Slot
 from .store import Row, Store
 
-RETRIES = 1  # a grader error is tried once more
-STOP_WITHIN = 15.0  # seconds a worker asked to stop may take to clean up before it is killed
 MARGIN = 30.0  # seconds on top of the sum of the exercise's step limits: a grading's deadline
 
 
@@ -67,71 +55,6 @@ def exercise_hash(exercise: spec.Exercise) -> str:
 def deadline_of(exercise: spec.Exercise) -> float:
     """The longest a grading may take: every step of every check at its limit, plus a margin."""
     return sum(step.timeout for check in exercise.checks for step in check.steps) + 10 * len(exercise.checks) + MARGIN
-
-
-class Worker:
-    """One warm worker process and the one grading it is asked at a time."""
-
-    def __init__(self, exercise: spec.Exercise, lang: str, isolation: str | None, log: Path):
-        argv = [sys.executable, "-m", "grader.worker", str(exercise.path), lang, *([isolation] if isolation else [])]
-        if shutil.which("setpriv"):  # a batch killed outright takes its workers with it (they clean up on TERM)
-            argv = ["setpriv", "--pdeathsig", "TERM", "--", *argv]
-        self._log = open(log, "ab")
-        self.process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
-                                        start_new_session=True)
-        self._buffer = b""
-
-    def grade(self, job: dict, deadline: float) -> dict | None:
-        """The worker's answer, or None when the deadline passed; WorkerDied when it ended."""
-        try:
-            self.process.stdin.write((json.dumps(job) + "\n").encode())
-            self.process.stdin.flush()
-        except OSError:
-            raise WorkerDied(self.process.poll()) from None
-        ends = time.monotonic() + deadline
-        with selectors.DefaultSelector() as selector:
-            selector.register(self.process.stdout, selectors.EVENT_READ)
-            while b"\n" not in self._buffer:
-                remaining = ends - time.monotonic()
-                if remaining <= 0 or not selector.select(remaining):
-                    return None
-                data = os.read(self.process.stdout.fileno(), 1 << 16)
-                if not data:
-                    raise WorkerDied(self.process.wait())
-                self._buffer += data
-        line, _, self._buffer = self._buffer.partition(b"\n")
-        return json.loads(line)
-
-    def stop(self) -> None:
-        """End the worker: asked first (its grading cleans up), killed if it does not, and
-        whatever of its checks is left (marked with its pid) killed and removed."""
-        if self.process.poll() is None:
-            with contextlib.suppress(OSError):
-                self.process.stdin.close()
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(STOP_WITHIN)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        kill_and_reap(marked_processes(f"NETGRADER_SANDBOX=netgrader-{self.process.pid}-".encode(), prefix=True))
-        for left in Path(tempfile.gettempdir()).glob(f"netgrader-{self.process.pid}-*"):
-            shutil.rmtree(left, ignore_errors=True)
-        self._log.close()
-
-    def close(self) -> None:
-        """The end of the batch: no more jobs; the worker closes its grader and exits."""
-        with contextlib.suppress(OSError):
-            self.process.stdin.close()
-        try:
-            self.process.wait(STOP_WITHIN)
-        except subprocess.TimeoutExpired:
-            pass
-        self.stop()
-
-
-class WorkerDied(Exception):
-    """A worker ended while it graded (its status, if known): the grader's fault, tried again."""
 
 
 @dataclass
@@ -187,7 +110,8 @@ def run(exercise_name: str, submissions: Path, out: Path, jobs: int | None = Non
         for job, answer, attempts, took in gradings(exercise, todo, jobs, lang, isolation, deadline, out / "logs",
                                                     **({"scheduler": scheduler} if scheduler else {})):
             row = Row(job.student, exercise.id, job.content_hash, ex_hash, version, answer["status"],
-                      reason=answer.get("reason"), duration=took, attempts=attempts, transcript=answer.get("text"))
+                      reason=answer.get("reason"), duration=took, attempts=attempts, transcript=answer.get("text"),
+                      sources=answer.get("sources"))
             report = answer.get("report")
             if report is not None:
                 row.report, row.points, row.max_points = report, report["score"], report["max_score"]
@@ -197,7 +121,7 @@ def run(exercise_name: str, submissions: Path, out: Path, jobs: int | None = Non
             progress.finished(vars(row))
     finally:
         progress.close()
-    write_outputs(out, [vars(row) for row in store.rows(exercise.id)], lang, roster)
+    write_outputs(out, exercise, [vars(row) for row in store.rows(exercise.id)], lang, roster)
     store.close()
     return counts
 
@@ -214,38 +138,18 @@ def local_gradings(exercise: spec.Exercise, todo: list[Job], jobs: int | None, l
     logs.mkdir(parents=True, exist_ok=True)
 
     def work(number: int) -> None:
-        worker = None
+        slot = Slot(exercise.path, lang, isolation, logs / f"worker-{number}.log", rerun_name(exercise))
         try:
             while True:
                 try:
                     job = waiting.get_nowait()
                 except queue.Empty:
                     return
-                started, answer, attempts = time.monotonic(), None, 0
-                while attempts <= RETRIES:
-                    attempts += 1
-                    try:
-                        worker = worker or Worker(exercise, lang, isolation, logs / f"worker-{number}.log")
-                        answer = worker.grade({"folder": str(job.folder)}, deadline)
-                    except WorkerDied as exc:
-                        worker.stop()
-                        worker = None
-                        answer = {"status": "error", "reason": f"the grading's worker ended unexpectedly (status {exc})"}
-                        continue
-                    except Exception as exc:  # the batch's own fault: recorded, and the batch goes on
-                        answer = {"status": "error", "reason": f"{type(exc).__name__}: {exc}"}
-                        continue
-                    if answer is None:  # past its deadline: the worker goes, with what it left
-                        worker.stop()
-                        worker = None
-                        answer = {"status": "timeout", "reason": f"the grading did not end within {deadline:.0f} s"}
-                        break
-                    if answer["status"] != "error":
-                        break
+                started = time.monotonic()
+                answer, attempts = slot.grade(job.folder, deadline)
                 finished.put((job, answer, attempts, time.monotonic() - started))
         finally:
-            if worker is not None:
-                worker.close()
+            slot.close()
 
     threads = [threading.Thread(target=work, args=(n,), daemon=True) for n in range(jobs)]
     for thread in threads:
@@ -256,14 +160,18 @@ def local_gradings(exercise: spec.Exercise, todo: list[Job], jobs: int | None, l
         thread.join()
 
 
-def write_outputs(folder: Path, rows: list[dict], lang: str, roster: list[dict] | None = None) -> None:
-    """Every output of a batch, from its rows: gradebook.csv, results.json, report.html; with a
-    roster also moodle.csv and canvas.csv."""
+def write_outputs(folder: Path, exercise: spec.Exercise, rows: list[dict], lang: str,
+                  roster: list[dict] | None = None) -> None:
+    """Every output of a batch, from its rows: gradebook.csv, results.json, report.html (with
+    the copied work found among the graded scripts); with a roster also moodle.csv and canvas.csv."""
+    from . import similarity
     from .report import gradebook, html, lms
 
     gradebook.write_csv(folder / "gradebook.csv", rows, lang, roster)
     gradebook.write_results(folder / "results.json", rows)
-    html.write(folder / "report.html", rows, lang)
+    copied = (similarity.copied_work(rows, similarity.course_code(exercise.path, exercise.id))
+              if similarity.available() else None)
+    html.write(folder / "report.html", rows, lang, copied, similarity.THRESHOLD, similarity.INSTALL)
     if roster is not None:
         by_student = {row["student"]: row for row in rows}
         item = next((row["report"]["title"] for row in rows if row.get("report")), rows[0]["exercise"] if rows else "")

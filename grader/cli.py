@@ -65,7 +65,7 @@ def cmd_batch(args) -> int:
     lang = args.lang or default_lang()
     roster = batch.read_roster(Path(args.roster)) if args.roster else None
     counts = batch.run(args.exercise, submissions, out, args.jobs, args.resume, lang, args.isolation, args.deadline,
-                       progress=for_terminal(lang), roster=roster)
+                       progress=for_terminal(lang), roster=roster, scheduler=args.scheduler)
     shown = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items() if name != "total" and count)
     print(f"{counts['total']} submissions: {shown or 'nothing to grade'}; gradebook: {out / 'gradebook.csv'}")
     return 0
@@ -80,8 +80,18 @@ def cmd_report(args) -> int:
         raise GraderError(f"{out} holds no batch ({FILE}): run `grader batch EX SUBMISSIONS --out {out}` first")
     store = Store(out)
     try:
+        graded = store.exercises()
+        if not graded:
+            raise GraderError(f"{out / FILE} holds no gradings yet")
+        if args.exercise is None and len(graded) > 1:
+            raise GraderError(f"{out} holds batches of {len(graded)} exercises ({', '.join(graded)}): "
+                              f"say which, like `grader report {out} --exercise {graded[0]}`")
+        name = args.exercise or graded[0]
+        if name not in graded:
+            raise GraderError(f"{out} holds no batch of {name}; it holds {', '.join(graded)}")
+        exercise = spec.load(find_exercise(name))
         roster = read_roster(Path(args.roster)) if args.roster else None
-        write_outputs(out, [vars(row) for row in store.rows()], args.lang or default_lang(), roster)
+        write_outputs(out, exercise, [vars(row) for row in store.rows(exercise.id)], args.lang or default_lang(), roster)
     finally:
         store.close()
     print(f"written from {out / FILE}: {out / 'gradebook.csv'}, {out / 'results.json'}, {out / 'report.html'}")
@@ -131,11 +141,13 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--deadline", type=float, metavar="SECONDS", help="the longest one grading may take")
     batch.add_argument("--roster", metavar="FILE", help="CSV: folder, number, name, email, section; adds moodle.csv and canvas.csv")
     batch.add_argument("--isolation", choices=["auto", "netns", "loopback"], help="network isolation (default: auto)")
+    batch.add_argument("--scheduler", metavar="tcp://HOST:8786", help="grade on this Dask cluster (pip install 'netgrader[dask]')")
     batch.set_defaults(run=cmd_batch)
     report = sub.add_parser("report", help="write a batch's gradebook and results again from its database")
     report.add_argument("out", help="the batch's --out folder")
     report.add_argument("--lang", choices=["zh", "en"])
     report.add_argument("--roster", metavar="FILE", help="as for batch")
+    report.add_argument("--exercise", metavar="ID", help="which exercise's batch, when the folder holds several")
     report.set_defaults(run=cmd_report)
     listing = sub.add_parser("list", help="list the exercises")
     listing.add_argument("--lang", choices=["zh", "en"])

@@ -35,3 +35,11 @@ def find_exercise(name: str | Path) -> Path:
             return candidate
     names = ", ".join(p.stem for p in known_exercises()) or "none"
     raise GraderError(f"unknown exercise {str(name)!r}; known exercises: {names}")
+
+
+def rerun_name(exercise) -> str:
+    """How a rerun line names the exercise: its id where `grader grade ID` finds it, else its path."""
+    try:
+        return exercise.id if find_exercise(exercise.id).resolve() == exercise.path.resolve() else str(exercise.path)
+    except GraderError:
+        return str(exercise.path)

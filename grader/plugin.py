@@ -49,6 +49,7 @@ class GradingRun:
         self.collected = False
         self.result = GradeResult(exercise.id, exercise.title, str(submission.folder), "?")
         self.result.remarks = [role_found(exercise, choice) for choice in submission.detected.values()]
+        self.result.files = {role: str(path) for role, path in submission.files.items()}
         self.shared = SharedFiles()  # the submission's large files, copied once for all its checks
 
     def pytest_configure(self, config):
@@ -104,9 +105,11 @@ def pytest_unconfigure(config):
 
 
 def pytest_collect_file(file_path: Path, parent):
+    runs = parent.config.stash.setdefault(RUNS, {})
+    if file_path.resolve() in runs:  # the engine's exercise, wherever its YAML is
+        return ExerciseFile.from_parent(parent, path=file_path)
     if file_path.suffix not in (".yaml", ".yml") or file_path.parent.name != "exercises":
         return None
-    runs = parent.config.stash.setdefault(RUNS, {})
     if file_path.resolve() not in runs:
         if any(isinstance(p, GradingRun) for p in parent.config.pluginmanager.get_plugins()):
             return None  # the engine grades the one exercise it was given

@@ -96,6 +96,7 @@ class GradeResult:
     checks: list[CheckResult] = field(default_factory=list)
     notices: list[Message] = field(default_factory=list)  # about the run, not a check
     remarks: list[Message] = field(default_factory=list)  # warnings about the submission as a whole (a misnamed file)
+    files: dict[str, str] = field(default_factory=dict)  # role -> the script graded as it, inside the submission
 
     @property
     def points(self) -> int:

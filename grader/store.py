@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS gradings (
     reason TEXT,                    -- why it is not graded, in words
     report TEXT,                    -- the grading as `grader grade --json` writes it
     transcript TEXT,                -- and as the student reads it in the terminal
+    sources TEXT,                   -- the graded scripts, role -> {path, text}: what copied work is found in
     duration REAL, attempts INTEGER, graded_at REAL,
     PRIMARY KEY (student, exercise)
 )
@@ -52,6 +53,7 @@ class Row:
     reason: str | None = None
     report: dict | None = None
     transcript: str | None = None
+    sources: dict | None = None
     duration: float = 0.0
     attempts: int = 1
     graded_at: float = 0.0
@@ -65,10 +67,14 @@ class Store:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")  # WAL keeps committed rows through a killed process
         self._db.execute(SCHEMA)
+        known = {name for _, name, *_ in self._db.execute("PRAGMA table_info(gradings)")}
+        if "sources" not in known:  # a batch written by a grader before copied work was looked for
+            self._db.execute("ALTER TABLE gradings ADD COLUMN sources TEXT")
 
     def put(self, row: Row) -> None:
         row.graded_at = row.graded_at or time.time()
         values = dict(vars(row), report=json.dumps(row.report, ensure_ascii=False) if row.report else None,
+                      sources=json.dumps(row.sources, ensure_ascii=False) if row.sources else None,
                       passed=None if row.passed is None else int(row.passed))
         names = ", ".join(values)
         marks = ", ".join(f":{name}" for name in values)
@@ -89,6 +95,7 @@ class Store:
         for values in cursor:
             row = Row(**dict(zip(names, values)))
             row.report = json.loads(row.report) if row.report else None
+            row.sources = json.loads(row.sources) if row.sources else None
             row.passed = None if row.passed is None else bool(row.passed)
             found.append(row)
         return found

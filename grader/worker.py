@@ -2,7 +2,8 @@
 
     python -m grader.worker EXERCISE_YAML LANG [ISOLATION]
 
-Reads one job a line on stdin (`{"folder": ..., "files": {...}}`) and answers one line on the
+Reads one job a line on stdin (`{"folder": ..., "files": {...}}`, and optionally `"shown"` and
+`"exercise"`: the folder and exercise the report's rerun line names, when they differ) and answers one line on the
 stdout it started with: `{"status": "graded", "report": {...}}`, `{"status": "not_gradable",
 "reason": ...}` (the submission's fault: no script, not UTF-8...) or `{"status": "error",
 "reason": ...}` (the grader's: tried again by the batch). Anything else the grading prints goes
@@ -16,13 +17,38 @@ import json
 import os
 import resource
 import shlex
+import shutil
 import signal
 import sys
+import tempfile
 import traceback
+from pathlib import Path
 
 
 def _stop(signum, frame):
     raise KeyboardInterrupt  # unwinds through every check's clean-up
+
+
+def remove_leftovers(pid: int) -> None:
+    """What the gradings of the worker `pid` left when it was stopped mid-grading: its checks'
+    processes (their mark carries its pid) and temporary folders."""
+    from .proctree import kill_and_reap, marked_processes
+
+    kill_and_reap(marked_processes(f"NETGRADER_SANDBOX=netgrader-{pid}-".encode(), prefix=True))
+    for left in Path(tempfile.gettempdir()).glob(f"netgrader-{pid}-*"):
+        shutil.rmtree(left, ignore_errors=True)
+
+
+SOURCE_MAX_BYTES = 256 * 1024  # a graded script kept for copied work; a student's is a few KB
+
+
+def sources(folder: str, files: dict[str, str]) -> dict:
+    """The graded scripts' text, role -> {path, text}, for the batch's copied-work section."""
+    found = {}
+    for role, name in files.items():
+        with open(os.path.join(folder, name), "rb") as script:
+            found[role] = {"path": name, "text": script.read(SOURCE_MAX_BYTES).decode("utf-8", errors="replace")}
+    return found
 
 
 def main(argv: list[str]) -> int:
@@ -41,19 +67,21 @@ def main(argv: list[str]) -> int:
                 job = json.loads(line)
                 try:
                     result = grader.grade(job["folder"], job.get("files"))
-                    rerun = shlex.join(["grader", "grade", path, job["folder"]]) + " --check {check}"
+                    shown = job.get("shown", job["folder"])  # a cluster grades a copy: its rerun line names the original
+                    rerun = shlex.join(["grader", "grade", job.get("exercise", path), shown]) + " --check {check}"
                     answer = {"status": "graded", "report": json.loads(dumps(result, lang)),
-                              "text": render_grade(result, lang, rerun)}
+                              "text": render_grade(result, lang, rerun), "sources": sources(job["folder"], result.files)}
                 except HarnessError as exc:
                     answer = {"status": "error", "reason": str(exc)}
-                except GraderError as exc:
-                    answer = {"status": "not_gradable", "reason": str(exc)}
+                except GraderError as exc:  # said of the folder graded: a cluster's copy is named as the original
+                    answer = {"status": "not_gradable", "reason": str(exc).replace(job["folder"], job.get("shown", job["folder"]))}
                 except Exception as exc:  # a grader bug: the batch records it and goes on
                     answer = {"status": "error", "reason": "".join(traceback.format_exception_only(exc)).strip(),
                               "traceback": traceback.format_exc()}
                 answers.write(json.dumps(answer, ensure_ascii=False) + "\n")
                 answers.flush()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # stopped mid-grading (its batch or cluster worker ended): leave nothing
+        remove_leftovers(os.getpid())
         return 130
     finally:  # for the benchmark, in the worker's log
         print(f"worker peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss} KiB", file=sys.stderr)

@@ -72,6 +72,15 @@ def test_a_class_is_graded_into_a_gradebook_and_a_resumed_batch_grades_nothing_a
     carol = results["s03-carol"]["report"]
     assert any("graded 作业/第13天/服务端.py as the server" in w for w in carol["warnings"]), carol["warnings"]
     assert "[2/5] s02-bob  udp_dict  10/15  failed" in done.stdout or "s02-bob  udp_dict  10/15  failed" in done.stdout
+    assert carol["files"] == {"server": "作业/第13天/服务端.py", "client": "作业/第13天/客户端.py"}
+    from grader.store import Store
+
+    store = Store(out)
+    kept = {row.student: row.sources for row in store.rows()}
+    store.close()
+    assert kept["s03-carol"]["server"]["text"] == (REFERENCE / "server.py").read_text(encoding="utf-8")
+    page = (out / "report.html").read_text(encoding="utf-8")  # the course's code, handed in twice, is no copy
+    assert 'id="copied"' in page and "No pair shares 65% or more of its own code." in page
 
     again = run_grader("batch", "udp_dict", str(room), "--out", str(out), "--resume", "--lang", "en")
     assert again.returncode == 0

@@ -329,4 +329,13 @@ MESSAGES = {
     "html.for_example": "for example",
     "html.warnings": "Warnings raised most",
     "html.each_student": "Each student",
+    "html.copied": "Copied work",
+    "html.copied_about": "Pairs of submissions whose code is near-identical once names, whitespace and comments are set "
+                         "aside; the course's own programs are left out. A lead to look at, not a verdict.",
+    "html.copied_none": "No pair shares {percent}% or more of its own code.",
+    "html.copied_missing": "Not looked for: this grader lacks the optional fingerprinting library. To list copied work, "
+                           "run `{install}`, then `grader report {out}`.",
+    "html.copied_more": "… and {count} more pairs, less alike.",
+    "html.copied_pair": "{percent}% in common",
+    "html.copied_share": "{percent}% of this script's own code is in the other",
 }

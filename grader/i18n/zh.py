@@ -321,4 +321,11 @@ MESSAGES = {
     "html.for_example": "例如",
     "html.warnings": "最常见的警告",
     "html.each_student": "每个学生",
+    "html.copied": "疑似抄袭",
+    "html.copied_about": "去掉变量名、空白和注释后代码几乎相同的两份作业；课程自带的程序不计在内。仅供老师查看，不是结论。",
+    "html.copied_none": "没有哪两份作业有 {percent}% 以上的自写代码相同。",
+    "html.copied_missing": "未检查：本机没有安装可选的代码指纹库。要列出疑似抄袭，请运行 `{install}`，然后运行 `grader report {out}`。",
+    "html.copied_more": "……另有 {count} 对，相似度较低。",
+    "html.copied_pair": "{percent}% 相同",
+    "html.copied_share": "这份代码自写部分的 {percent}% 也出现在另一份中",
 }

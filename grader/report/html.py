@@ -64,8 +64,17 @@ def histogram_svg(counts: list[int], width: int = 520, height: int = 160) -> dic
     return {"width": width, "height": height, "bars": bars, "bar": bar}
 
 
-def write(path: Path, rows: list[dict], lang: str) -> None:
+COPIED_SHOWN = 50  # pairs of copied work listed, likeliest first
+
+
+def write(path: Path, rows: list[dict], lang: str, copied: list | None = None, threshold: float = 0.6,
+          install: str = "") -> None:
+    """`copied`: grader.similarity's matches, or None when they could not be looked for
+    (`install` says how to get what is missing)."""
     environment = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
                               autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
-    page = environment.get_template("report.html.j2").render(lang=lang, **summary(rows, lang))
+    page = environment.get_template("report.html.j2").render(
+        lang=lang, copied=None if copied is None else copied[:COPIED_SHOWN],
+        copied_more=max(0, len(copied or ()) - COPIED_SHOWN), threshold=round(threshold * 100),
+        install=install, out=str(path.parent), **summary(rows, lang))
     path.write_text(page, encoding="utf-8")

@@ -68,6 +68,7 @@ def to_dict(grade: GradeResult, lang: str) -> dict:
         "title": grade.title.pick(lang),
         "submission": grade.submission,
         "isolation": grade.isolation,
+        "files": grade.files,
         "lang": lang,
         "score": grade.points,
         "max_score": grade.max_points,
