@@ -22,6 +22,7 @@ from pathlib import Path
 from . import database, fsview, recreate, relay
 from .errors import CheckFailed
 from .copying import SharedFiles, copy_submission, place_large
+from .discover import junk
 from .limits import CheckLimits
 from .process import StudentProcess
 from .proctree import become_subreaper, kill_and_reap, marked_processes
@@ -75,6 +76,7 @@ class Sandbox:
                 target.unlink(missing_ok=True)  # not a link to the grading's copy of a large file
                 shutil.copyfile(exercise.fixture_dir / fixture, target)
             self._read_only = [(s, t) for s, t in self._read_only if str(t.relative_to(self.workdir)) not in exercise.fixtures]
+            self._show_files_beside_nested_scripts()
             self.limits = CheckLimits(name=self.workdir.name)
             self.layout = recreate.plan([p.read_text("utf-8", "replace") for p in self.workdir.rglob("*.py")],
                                         self.workdir, {exercise.fixture_dir / f: p for f, p in exercise.stand_ins.items()},
@@ -91,6 +93,21 @@ class Sandbox:
         self._addresses_added = False
         self.database: relay.Relay | None = None  # the relay to the exercise's database, once a program needs it
         self.database_errors: list[str] = []  # what the database answered with errors, in order
+
+    def _show_files_beside_nested_scripts(self) -> None:
+        """A script handed in inside a day's folder (作业/第13天/服务端.py) opens its own files by
+        bare name (`open('words.txt')`): its folder was the working directory where the student
+        ran it. Its programs run from the submission's top here (where the exercise's fixtures
+        are and its outputs are looked for), so those files are shown there too, as links;
+        never over a file of the top, a fixture, or an output a check expects."""
+        for script in self.submission.files.values():
+            if script.parent == Path("."):
+                continue
+            for path in sorted((self.workdir / script.parent).iterdir()):
+                target = self.workdir / path.name
+                if (path.is_file() and path.suffix != ".py" and not junk((path.name,)) and not target.exists()
+                        and not target.is_symlink() and path.name not in self.exercise.outputs):
+                    target.symlink_to(path.relative_to(self.workdir))
 
     # ---------------------------------------------------------------- transcript
 

@@ -36,8 +36,10 @@ def make_class(tmp: Path) -> Path:
     room.mkdir()
     shutil.copytree(REFERENCE, room / "s01-alice")
     shutil.copytree(assemble(STUDENTS / "udp_dict" / "keyerror-unknown-word", tmp), room / "s02-bob")
-    with zipfile.ZipFile(room / "s03-carol.zip", "w") as zipped:  # a day's folder, files named as she pleased
-        zipped.writestr(GbkName("作业/第13天/服务端.py"), (REFERENCE / "server.py").read_bytes())
+    with zipfile.ZipFile(room / "s03-carol.zip", "w") as zipped:  # a day's folder, files named as she pleased,
+        zipped.writestr(GbkName("作业/第13天/服务端.py"),  # her own copy of the words beside her server
+                        (REFERENCE / "server.py").read_bytes().replace(b'open("dict.txt"', b'open("words.csv"'))
+        zipped.writestr(GbkName("作业/第13天/words.csv"), (ROOT / "exercises" / "udp_dict" / "dict.txt").read_bytes())
         zipped.writestr(GbkName("作业/第13天/客户端.py"), (REFERENCE / "client.py").read_bytes())
         zipped.writestr("__MACOSX/作业/._服务端.py", b"\x00\x05\x16\x07")
         zipped.writestr("作业/.DS_Store", b"\x00\x00")
@@ -78,7 +80,7 @@ def test_a_class_is_graded_into_a_gradebook_and_a_resumed_batch_grades_nothing_a
     store = Store(out)
     kept = {row.student: row.sources for row in store.rows()}
     store.close()
-    assert kept["s03-carol"]["server"]["text"] == (REFERENCE / "server.py").read_text(encoding="utf-8")
+    assert 'open("words.csv"' in kept["s03-carol"]["server"]["text"]
     page = (out / "report.html").read_text(encoding="utf-8")  # the course's code, handed in twice, is no copy
     assert 'id="copied"' in page and "No pair shares 65% or more of its own code." in page
 
