@@ -14,13 +14,13 @@ and the report says so.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
 from .proctree import wait_ended
+from .machine_cache import tool
 
 
 # The trial run of bwrap, from a Python that reaps what bwrap leaves behind: with --unshare-pid
@@ -44,7 +44,7 @@ def available(network) -> bool:
     """bubblewrap is installed and works inside this kind of network (it may not inside a
     container, or inside the user namespace a user who is not root gets), and
     NETGRADER_BUBBLEWRAP=0 does not turn it off. Tried once per kind of network."""
-    if os.environ.get("NETGRADER_BUBBLEWRAP") == "0" or shutil.which("bwrap") is None:
+    if os.environ.get("NETGRADER_BUBBLEWRAP") == "0" or tool("bwrap") is None:
         return False
     if network.isolation not in _works:
         trial = [sys.executable, "-I", "-S", "-c", TRIAL, "bwrap", "--ro-bind", "/", "/", "--unshare-pid", "--", "true"]

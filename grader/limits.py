@@ -14,7 +14,6 @@ every member, even one that left its session. Elsewhere the rlimits stand in for
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import time
 import uuid
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .results import Message
+from .machine_cache import tool
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 
@@ -146,7 +146,7 @@ class CheckLimits:
             rlimits.append(f"--nproc={processes_of(os.geteuid()) + limits.processes}")
         join = [f'echo $$ > "{group}/cgroup.procs"' for group in self.groups]
         shell = ["sh", "-c", " && ".join([*join, 'exec "$@"']), "sh"] if join else []
-        prlimit = ["prlimit", *rlimits, "--"] if shutil.which("prlimit") else []  # util-linux, as unshare
+        prlimit = ["prlimit", *rlimits, "--"] if tool("prlimit") else []  # util-linux, as unshare
         return [*prlimit, *shell, *argv]
 
     def members(self) -> list[int]:

@@ -5,10 +5,18 @@ never see half of one."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import tempfile
 from pathlib import Path
+
+
+@functools.cache
+def tool(name: str) -> str | None:
+    """Where a program of this machine is (bwrap, prlimit, unshare), looked up once per process:
+    a grading starts dozens of processes, and each lookup walks PATH."""
+    return shutil.which(name)
 
 
 def cache_dir() -> Path:

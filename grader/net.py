@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -27,6 +26,7 @@ from pathlib import Path
 
 from .errors import HarnessError
 from .nsagent import add_address, bring_loopback_up
+from .machine_cache import tool
 
 AGENT = Path(__file__).with_name("nsagent.py")
 CLONE_NEWNET = 0x40000000
@@ -264,7 +264,7 @@ class Networks:
         if self.mode == "loopback":
             return Loopback("forced")
         if _refused is None or self.mode == "netns":
-            if not (shutil.which("unshare") and shutil.which("nsenter")):
+            if not (tool("unshare") and tool("nsenter")):
                 _refused = "util-linux's unshare and nsenter are not installed"
             else:
                 try:

@@ -31,7 +31,7 @@ def bring_loopback_up():
 def add_address(ip: str) -> bytes:
     prefix = "/128" if ":" in ip else "/32"
     done = subprocess.run(["ip", "addr", "add", ip + prefix, "dev", "lo"], capture_output=True)
-    if done.returncode == 0 or b"File exists" in done.stderr:
+    if done.returncode == 0 or b"File exists" in done.stderr or b"already assigned" in done.stderr:  # iproute2, old and new
         return b"ok"
     return b"error " + done.stderr.strip()[:200]
 

@@ -210,6 +210,7 @@ class Sandbox:
         if self._addresses_added or self.network.isolation != "netns":
             return
         self._addresses_added = True
+        named = set()  # the server's address is usually named by the client too
         for path in self.workdir.rglob("*.py"):
             for match in IPV4.findall(path.read_bytes()):
                 try:
@@ -217,7 +218,9 @@ class Sandbox:
                 except ValueError:
                     continue
                 if not (address.is_loopback or address.is_unspecified or address.is_multicast):
-                    self.network.add_address(str(address))
+                    named.add(address)
+        for address in sorted(named):
+            self.network.add_address(str(address))
 
     def _files(self) -> list[Path]:
         return [p for folder in (self.workdir, self.elsewhere) for p in folder.rglob("*")
