@@ -66,8 +66,12 @@ def cmd_batch(args) -> int:
     roster = batch.read_roster(Path(args.roster)) if args.roster else None
     counts = batch.run(args.exercise, submissions, out, args.jobs, args.resume, lang, args.isolation, args.deadline,
                        progress=for_terminal(lang), roster=roster, scheduler=args.scheduler)
-    shown = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items() if name != "total" and count)
-    print(f"{counts['total']} submissions: {shown or 'nothing to grade'}; gradebook: {out / 'gradebook.csv'}")
+    from .i18n import tr
+
+    shown = ("，" if lang == "zh" else ", ").join(tr(lang, f"batch.count.{name}", {"count": count})
+                                                  for name, count in counts.items() if name != "total" and count)
+    print(tr(lang, "batch.summary", {"total": counts["total"], "counts": shown or tr(lang, "batch.nothing"),
+                                     "gradebook": str(out / "gradebook.csv")}))
     return 0
 
 

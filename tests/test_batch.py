@@ -86,7 +86,7 @@ def test_a_class_is_graded_into_a_gradebook_and_a_resumed_batch_grades_nothing_a
 
     again = run_grader("batch", "udp_dict", str(room), "--out", str(out), "--resume", "--lang", "en")
     assert again.returncode == 0
-    assert "4 resumed" in again.stdout and "udp_dict  15/15" not in again.stdout  # nothing graded twice
+    assert "4 graded before (resumed)" in again.stdout and "udp_dict  15/15" not in again.stdout  # nothing graded twice
     assert rows(out) == book
 
     written = (out / "gradebook.csv").read_bytes()
@@ -123,9 +123,9 @@ LOOK = """JSON.stringify({
   checks: document.getElementById('checks').innerText})"""
 
 
-def in_a_browser(page: Path, screenshot: Path) -> dict:
+def in_a_browser(page: Path, screenshot: Path, height: int = 1400, at: str = "") -> dict:
     """What a teacher sees in report.html, read by Debian's headless Chromium; its screenshot
-    is kept as an artifact."""
+    is kept as an artifact (`at`: a section's id to scroll to first)."""
     import base64
 
     from grader import browser
@@ -137,9 +137,9 @@ def in_a_browser(page: Path, screenshot: Path) -> dict:
         target = chromium.call("Target.createTarget", {"url": "about:blank"})
         session = chromium.call("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True})["sessionId"]
         chromium.call("Page.enable", session=session)
-        chromium.call("Emulation.setDeviceMetricsOverride", {"width": 1100, "height": 1400, "deviceScaleFactor": 1,
+        chromium.call("Emulation.setDeviceMetricsOverride", {"width": 1100, "height": height, "deviceScaleFactor": 1,
                                                              "mobile": False}, session=session)
-        chromium.call("Page.navigate", {"url": page.as_uri()}, session=session)
+        chromium.call("Page.navigate", {"url": page.as_uri() + (f"#{at}" if at else "")}, session=session)
         assert chromium.wait_event("Page.loadEventFired", 15) is not None
         seen = chromium.call("Runtime.evaluate", {"expression": LOOK, "returnByValue": True}, session=session)
         shot = chromium.call("Page.captureScreenshot", {"format": "png"}, session=session)
@@ -173,7 +173,7 @@ def test_a_killed_batch_loses_no_grading_and_resumes_to_the_same_gradebook(tmp_p
     assert kept  # what finished before the kill is there
     resumed = run_grader("batch", "udp_dict", str(room), "--out", str(cut), "--resume", "--jobs", "2", "--lang", "en")
     assert resumed.returncode == 0
-    assert f"{len(kept)} resumed" in resumed.stdout
+    assert f"{len(kept)} graded before (resumed)" in resumed.stdout
     assert rows(cut) == rows(whole)
 
 

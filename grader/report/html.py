@@ -58,7 +58,7 @@ def histogram_svg(counts: list[int], width: int = 520, height: int = 160) -> dic
     bar = width / len(counts)
     bars = []
     for index, count in enumerate(counts):
-        tall = (height - 30) * count / top
+        tall = (height - 40) * count / top  # room above the tallest bar for its count
         bars.append({"x": index * bar + 4, "y": height - 20 - tall, "width": bar - 8, "height": tall, "count": count,
                      "label": f"{index * 100 // len(counts)}–{(index + 1) * 100 // len(counts) - (index < len(counts) - 1)}%"})
     return {"width": width, "height": height, "bars": bars, "bar": bar}
