@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import spec
 from .errors import GraderError
-from .exercises import find_exercise, known_exercises
+from .exercises import ENVIRONMENT, find_exercise, known_exercises
 from .i18n import default_lang
 
 
@@ -40,16 +40,71 @@ def rerun_command(args) -> str:
     return shlex.join(["grader", "grade", args.exercise, args.submission]) + " --check {check}" + strict
 
 
+FILE_OUTPUTS = {"json": "results.json", "junit": "junit.xml", "gradescope": "results.json"}
+
+
+def prepare_outputs(args) -> None:
+    """Before grading: every report file's folder is made (or the option refused), so that no
+    verdict is ever lost to a path; `-` is standard output."""
+    for option, example in FILE_OUTPUTS.items():
+        value = getattr(args, option)
+        if not value or value == "-":
+            continue
+        target = Path(value)
+        if target.is_dir():
+            raise GraderError(f"--{option} {value} is a folder: give a file, like --{option} {target / example}")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise GraderError(f"--{option} {value}: cannot make the folder {target.parent}: {exc.strerror}") from None
+        if not os.access(target.parent, os.W_OK):
+            raise GraderError(f"--{option} {value}: the folder {target.parent} is not writable")
+    if sum(getattr(args, option) == "-" for option in FILE_OUTPUTS) > 1:
+        raise GraderError("only one of --json, --junit and --gradescope can go to standard output (-)")
+
+
+def write_output(value: str, text: str) -> None:
+    if value == "-":
+        sys.stdout.write(text)
+    else:
+        Path(value).write_text(text, encoding="utf-8")
+
+
+def append_to(variable: str, text: str) -> bool:
+    """Append to the file a GitHub Actions variable names ($GITHUB_OUTPUT...); False when unset."""
+    path = os.environ.get(variable)
+    if not path:
+        return False
+    with open(path, "a", encoding="utf-8") as target:
+        target.write(text)
+    return True
+
+
 def cmd_grade(args) -> int:
     from . import engine
-    from .report import json_report, terminal
+    from .report import classroom, github, gradescope, json_report, junit, terminal
 
     overrides = parse_files(args.file)
+    prepare_outputs(args)
     grade = engine.grade(args.exercise, args.submission, overrides, args.check, args.isolation, args.strict)
     lang = args.lang or default_lang()
-    sys.stdout.write(terminal.render_grade(grade, lang, rerun_command(args)))
+    rerun = rerun_command(args)
+    if args.classroom:
+        if not append_to("GITHUB_OUTPUT", classroom.output_line(grade, lang)):
+            sys.stdout.write(classroom.output_line(grade, lang))  # outside Actions: shown, for a runner to pick up
+        sys.stdout.write(classroom.points_line(grade))
+    if args.github:
+        sys.stdout.write(github.annotations(grade, lang))
+        append_to("GITHUB_STEP_SUMMARY", github.summary(grade, lang))
+    to_stdout = any(getattr(args, option) == "-" for option in FILE_OUTPUTS)
+    # the report last: its last line, `N passed, N failed`, is what CI log readers pick up
+    (sys.stderr if to_stdout else sys.stdout).write(terminal.render_grade(grade, lang, rerun))
     if args.json:
-        json_report.write(grade, lang, args.json)
+        write_output(args.json, json_report.dumps(grade, lang) + "\n")
+    if args.junit:
+        write_output(args.junit, junit.to_xml(grade, lang, rerun).decode("utf-8"))
+    if args.gradescope:
+        write_output(args.gradescope, gradescope.dumps(grade, lang, rerun))
     return 0 if grade.passed else 1
 
 
@@ -125,17 +180,26 @@ def cmd_validate(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="grader", description="Grade students' network programs.")
     sub = parser.add_subparsers(dest="command", required=True)
-    grade = sub.add_parser("grade", help="grade a submission folder")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--exercises", action="append", default=[], metavar="DIR",
+                        help=f"a folder of your own exercises, searched first (repeatable; also ${ENVIRONMENT})")
+    grade = sub.add_parser("grade", parents=[common], help="grade a submission folder")
     grade.add_argument("exercise", help="exercise id (see `grader list`) or path to its YAML")
     grade.add_argument("submission", help="the student's folder")
     grade.add_argument("--check", action="append", default=[], metavar="ID", help="run only this check (repeatable)")
-    grade.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    grade.add_argument("--json", metavar="FILE", help="also write the results as JSON (- for standard output)")
+    grade.add_argument("--junit", metavar="FILE", help="also write JUnit XML (GitLab, Jenkins); - for standard output")
+    grade.add_argument("--gradescope", metavar="FILE", help="also write Gradescope's results.json; - for standard output")
+    grade.add_argument("--classroom", action="store_true",
+                       help="GitHub Classroom: the autograding result to $GITHUB_OUTPUT and the Points line")
+    grade.add_argument("--github", action="store_true",
+                       help="GitHub Actions: annotations on the student's code, a summary to $GITHUB_STEP_SUMMARY")
     grade.add_argument("--lang", choices=["zh", "en"], help="language of the report (default: from the locale)")
     grade.add_argument("--file", action="append", default=[], metavar="ROLE=PATH", help="use PATH for ROLE, e.g. server=my_server.py")
     grade.add_argument("--strict", action="store_true", help="treat every advisory check as required")
     grade.add_argument("--isolation", choices=["auto", "netns", "loopback"], help="network isolation (default: auto)")
     grade.set_defaults(run=cmd_grade)
-    batch = sub.add_parser("batch", help="grade a class: one folder or .zip per student")
+    batch = sub.add_parser("batch", parents=[common], help="grade a class: one folder or .zip per student")
     batch.add_argument("exercise", help="exercise id (see `grader list`) or path to its YAML")
     batch.add_argument("submissions", help="the folder that holds one folder or .zip per student (named by the id)")
     batch.add_argument("--out", required=True, help="where the gradebook, the results and the database go")
@@ -147,16 +211,16 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--isolation", choices=["auto", "netns", "loopback"], help="network isolation (default: auto)")
     batch.add_argument("--scheduler", metavar="tcp://HOST:8786", help="grade on this Dask cluster (pip install 'netgrader[dask]')")
     batch.set_defaults(run=cmd_batch)
-    report = sub.add_parser("report", help="write a batch's gradebook and results again from its database")
+    report = sub.add_parser("report", parents=[common], help="write a batch's gradebook and results again from its database")
     report.add_argument("out", help="the batch's --out folder")
     report.add_argument("--lang", choices=["zh", "en"])
     report.add_argument("--roster", metavar="FILE", help="as for batch")
     report.add_argument("--exercise", metavar="ID", help="which exercise's batch, when the folder holds several")
     report.set_defaults(run=cmd_report)
-    listing = sub.add_parser("list", help="list the exercises")
+    listing = sub.add_parser("list", parents=[common], help="list the exercises")
     listing.add_argument("--lang", choices=["zh", "en"])
     listing.set_defaults(run=cmd_list)
-    validate = sub.add_parser("validate", help="check exercise YAML files")
+    validate = sub.add_parser("validate", parents=[common], help="check exercise YAML files")
     validate.add_argument("files", nargs="+")
     validate.set_defaults(run=cmd_validate)
     return parser
@@ -170,6 +234,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _stop)
     try:
+        for folder in args.exercises:
+            if not Path(folder).is_dir():
+                raise GraderError(f"--exercises {folder}: no such folder")
+        if args.exercises:  # the workers a batch starts inherit it
+            os.environ[ENVIRONMENT] = os.pathsep.join([*args.exercises, *filter(None, [os.environ.get(ENVIRONMENT)])])
         return args.run(args)
     except GraderError as exc:
         print(f"grader: {exc}", file=sys.stderr)
@@ -177,3 +246,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("grader: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `grader list | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

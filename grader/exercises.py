@@ -1,18 +1,28 @@
-"""Where exercises are found by name: `exercises/` of the current directory (a course's own),
-then the project's."""
+"""Where exercises are found by name: a teacher's own folder (`--exercises DIR`, or
+$NETGRADER_EXERCISES: folders separated by `:`), then `exercises/` of the current directory,
+then the course that comes with the grader (this checkout's `exercises/`, or the copy a plain
+`pip install` carries in grader/course/). An exercise's reference programs sit beside its
+folder: `../reference/<id>/`, in either layout."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .errors import GraderError
 
 PROJECT = Path(__file__).resolve().parent.parent
+INSTALLED = Path(__file__).resolve().parent / "course"  # where a non-editable install puts the course
+ENVIRONMENT = "NETGRADER_EXERCISES"
 
 
 def exercise_dirs() -> list[Path]:
-    dirs = [Path.cwd() / "exercises", PROJECT / "exercises"]
-    return list(dict.fromkeys(d for d in dirs if d.is_dir()))
+    own = [Path(d) for d in os.environ.get(ENVIRONMENT, "").split(os.pathsep) if d]
+    for folder in own:
+        if not folder.is_dir():
+            raise GraderError(f"{ENVIRONMENT} names {folder}, which is not a folder")
+    dirs = [*own, Path.cwd() / "exercises", PROJECT / "exercises", INSTALLED / "exercises"]
+    return list(dict.fromkeys(d.resolve() for d in dirs if d.is_dir()))
 
 
 def known_exercises() -> list[Path]:

@@ -83,7 +83,7 @@ def test_points_add_up_when_everything_passes(tmp_path):
     """)
     assert done.returncode == 0, done.stdout
     assert report["score"] == report["max_score"] == 4
-    assert done.stdout.endswith("4/4 points — 3 passed, 0 failed, 0 advisory not met, 0 skipped\npassed\n")
+    assert done.stdout.endswith("4/4 points — 3 passed, 0 failed, 0 advisory not met, 0 skipped\npassed\n3 passed, 0 failed\n")
 
 
 def test_an_advisory_check_warns_and_strict_makes_it_fail(tmp_path):
@@ -104,12 +104,12 @@ def test_an_advisory_check_warns_and_strict_makes_it_fail(tmp_path):
     assert "⚠ echoes  echoes" in done.stdout and "[advisory: the handout does not ask for this" in done.stdout
     assert 'expected a reply that equals hi, got "HI"' in done.stdout  # the cause and the hint are kept
     assert (echoes["expected"], echoes["actual"]) == ("hi", '"HI"')  # typed, whatever the kind
-    assert done.stdout.endswith("3/4 points — 2 passed, 0 failed, 1 advisory not met, 0 skipped\npassed with 1 warning\n")
+    assert done.stdout.endswith("3/4 points — 2 passed, 0 failed, 1 advisory not met, 0 skipped\npassed with 1 warning\n3 passed, 0 failed\n")
 
     done, report = grade(tmp_path, upper, advisory, "--strict")
     assert done.returncode == 1, done.stdout
     assert (report["checks"][1]["level"], report["checks"][1]["warned"]) == ("required", False)
-    assert done.stdout.endswith("failed: 1 of the required checks did not pass\n")
+    assert done.stdout.endswith("failed: 1 of the required checks did not pass\n2 passed, 1 failed\n")
     assert "--check echoes --strict" in done.stdout  # the rerun keeps the level
 
 

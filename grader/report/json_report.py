@@ -4,7 +4,6 @@ chosen language and the failure kind kept as a stable key for scripts and dashbo
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from ..i18n import render, render_all, render_said, tr
 from ..results import GradeResult, Message, show_bytes
@@ -78,10 +77,6 @@ def to_dict(grade: GradeResult, lang: str) -> dict:
         "notices": [render(lang, n) for n in grade.notices],
         "checks": checks,
     }
-
-
-def write(grade: GradeResult, lang: str, path: str | Path) -> None:
-    Path(path).write_text(dumps(grade, lang) + "\n", encoding="utf-8")
 
 
 def dumps(grade: GradeResult, lang: str) -> str:

@@ -109,7 +109,17 @@ def render_grade(grade: GradeResult, lang: str, rerun: str) -> str:
         "warned": sum(c.warned for c in grade.checks), "failed": counts[FAILED] + counts[ERROR],
         "skipped": counts[SKIPPED]}))
     lines.append(verdict(lang, grade))
+    lines.append(plain_counts(grade))
     return "\n".join(lines) + "\n"
+
+
+def plain_counts(grade: GradeResult) -> str:
+    """The very last line, in plain English whatever the language, for CI log readers:
+    `12 passed, 1 failed, 2 skipped` (an advisory check not met is passed, with a warning)."""
+    passed = sum(c.status == PASSED or c.warned for c in grade.checks)
+    failed = sum(c.status in (FAILED, ERROR) and not c.warned for c in grade.checks)
+    skipped = sum(c.status == SKIPPED for c in grade.checks)
+    return f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else "")
 
 
 def verdict(lang: str, grade: GradeResult) -> str:
