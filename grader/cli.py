@@ -86,11 +86,18 @@ def cmd_grade(args) -> int:
 
     overrides = parse_files(args.file)
     prepare_outputs(args)
-    grade = engine.grade(args.exercise, args.submission, overrides, args.check, args.isolation, args.strict)
     lang = args.lang or default_lang()
+    try:
+        grade = engine.grade(args.exercise, args.submission, overrides, args.check, args.isolation, args.strict)
+    except GraderError as exc:  # Gradescope shows the reason, not an empty page
+        if args.gradescope:
+            write_output(args.gradescope, gradescope.not_graded(str(exc)))
+        raise
     rerun = rerun_command(args)
     if args.classroom:
-        if not append_to("GITHUB_OUTPUT", classroom.output_line(grade, lang)):
+        outputs = os.environ.get("GITHUB_OUTPUT")
+        earlier = Path(outputs).read_text(encoding="utf-8") if outputs and Path(outputs).is_file() else ""
+        if not append_to("GITHUB_OUTPUT", classroom.output_line(grade, lang, earlier)):
             sys.stdout.write(classroom.output_line(grade, lang))  # outside Actions: shown, for a runner to pick up
         sys.stdout.write(classroom.points_line(grade))
     if args.github:
@@ -157,6 +164,16 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_gradescope(args) -> int:
+    from . import autograder
+
+    exercise = spec.load(find_exercise(args.exercise))
+    out = autograder.build(exercise, Path(args.out), args.lang or default_lang())
+    print(f"{out}: upload it as the autograder of {exercise.id} "
+          f"(Debian packages: {' '.join(autograder.packages(exercise))})")
+    return 0
+
+
 def cmd_list(args) -> int:
     lang = args.lang or default_lang()
     for path in known_exercises():
@@ -217,6 +234,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--roster", metavar="FILE", help="as for batch")
     report.add_argument("--exercise", metavar="ID", help="which exercise's batch, when the folder holds several")
     report.set_defaults(run=cmd_report)
+    scope = sub.add_parser("gradescope", parents=[common], help="build the autograder.zip Gradescope takes")
+    scope.add_argument("exercise", help="exercise id (see `grader list`) or path to its YAML")
+    scope.add_argument("--out", default="autograder.zip", help="where the zip goes (default: autograder.zip)")
+    scope.add_argument("--lang", choices=["zh", "en"], help="language of the students' reports")
+    scope.set_defaults(run=cmd_gradescope)
     listing = sub.add_parser("list", parents=[common], help="list the exercises")
     listing.add_argument("--lang", choices=["zh", "en"])
     listing.set_defaults(run=cmd_list)

@@ -24,7 +24,7 @@ def result(grade: GradeResult, lang: str) -> dict:
     for check, entry in zip(grade.checks, data["checks"]):
         status = "pass" if check.status == PASSED or check.warned else "error" if check.status == ERROR else "fail"
         tests.append({
-            "name": f"{check.id}: {entry['title']}",
+            "name": f"{grade.exercise}/{check.id}: {entry['title']}",
             "status": status,
             "score": check.points,
             "max_score": check.max_points,
@@ -39,9 +39,19 @@ def result(grade: GradeResult, lang: str) -> dict:
     return {"version": 1, "status": status, "max_score": grade.max_points, "tests": tests}
 
 
-def output_line(grade: GradeResult, lang: str) -> str:
-    """`result=<base64>`: the line appended to $GITHUB_OUTPUT."""
-    encoded = base64.b64encode(json.dumps(result(grade, lang), ensure_ascii=False).encode("utf-8")).decode("ascii")
+def output_line(grade: GradeResult, lang: str, earlier: str = "") -> str:
+    """`result=<base64>`: the line appended to $GITHUB_OUTPUT. `earlier`: what the step wrote
+    there before; a grading of another exercise in the same step is added to it (its tests,
+    its maximum, the worse status), so one step grading an assignment's every folder gives
+    Classroom one result."""
+    found = result(grade, lang)
+    previous = [line for line in earlier.splitlines() if line.startswith("result=")]
+    if previous:
+        before = json.loads(base64.b64decode(previous[-1].removeprefix("result=")))
+        order = ("pass", "fail", "error")
+        found = {"version": 1, "status": max(before["status"], found["status"], key=order.index),
+                 "max_score": before["max_score"] + found["max_score"], "tests": before["tests"] + found["tests"]}
+    encoded = base64.b64encode(json.dumps(found, ensure_ascii=False).encode("utf-8")).decode("ascii")
     return f"result={encoded}\n"
 
 

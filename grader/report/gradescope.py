@@ -36,3 +36,9 @@ def results(grade: GradeResult, lang: str, rerun: str) -> dict:
 
 def dumps(grade: GradeResult, lang: str, rerun: str) -> str:
     return json.dumps(results(grade, lang, rerun), ensure_ascii=False, indent=1) + "\n"
+
+
+def not_graded(reason: str) -> str:
+    """A submission that could not be graded (no script, not UTF-8...): no points, and why."""
+    return json.dumps({"score": 0, "output": reason, "output_format": "text", "visibility": "visible",
+                       "tests": []}, ensure_ascii=False, indent=1) + "\n"
