@@ -40,7 +40,7 @@ def rerun_command(args) -> str:
     return shlex.join(["grader", "grade", args.exercise, args.submission]) + " --check {check}" + strict
 
 
-FILE_OUTPUTS = {"json": "results.json", "junit": "junit.xml", "gradescope": "results.json"}
+FILE_OUTPUTS = {"json": "results.json", "junit": "junit.xml", "gradescope": "results.json", "html": "report.html"}
 
 
 def prepare_outputs(args) -> None:
@@ -60,7 +60,7 @@ def prepare_outputs(args) -> None:
         if not os.access(target.parent, os.W_OK):
             raise GraderError(f"--{option} {value}: the folder {target.parent} is not writable")
     if sum(getattr(args, option) == "-" for option in FILE_OUTPUTS) > 1:
-        raise GraderError("only one of --json, --junit and --gradescope can go to standard output (-)")
+        raise GraderError("only one of --json, --junit, --gradescope and --html can go to standard output (-)")
 
 
 def write_output(value: str, text: str) -> None:
@@ -82,7 +82,7 @@ def append_to(variable: str, text: str) -> bool:
 
 def cmd_grade(args) -> int:
     from . import engine
-    from .report import classroom, github, gradescope, json_report, junit, terminal
+    from .report import classroom, github, gradescope, html, json_report, junit, terminal
 
     overrides = parse_files(args.file)
     prepare_outputs(args)
@@ -112,6 +112,8 @@ def cmd_grade(args) -> int:
         write_output(args.junit, junit.to_xml(grade, lang, rerun).decode("utf-8"))
     if args.gradescope:
         write_output(args.gradescope, gradescope.dumps(grade, lang, rerun))
+    if args.html:
+        write_output(args.html, html.render([html.row_of(grade, lang, terminal.render_grade(grade, lang, rerun))], lang))
     return 0 if grade.passed else 1
 
 
@@ -206,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--check", action="append", default=[], metavar="ID", help="run only this check (repeatable)")
     grade.add_argument("--json", metavar="FILE", help="also write the results as JSON (- for standard output)")
     grade.add_argument("--junit", metavar="FILE", help="also write JUnit XML (GitLab, Jenkins); - for standard output")
+    grade.add_argument("--html", metavar="FILE", help="also write the report as one self-contained HTML page")
     grade.add_argument("--gradescope", metavar="FILE", help="also write Gradescope's results.json; - for standard output")
     grade.add_argument("--classroom", action="store_true",
                        help="GitHub Classroom: the autograding result to $GITHUB_OUTPUT and the Points line")

@@ -102,7 +102,9 @@ def test_the_github_workflow_grades_each_exercise_folder_for_classroom(tmp_path,
     page = summary.read_text(encoding="utf-8")
     assert page.count("### ") == 2 and "`server-unknown-word`" in page
     assert sorted(p.name for p in (repo / "reports").iterdir()) == [
-        "udp_dict.json", "udp_dict.junit.xml", "udp_dict.txt", "udp_echo.json", "udp_echo.junit.xml", "udp_echo.txt"]
+        f"{exercise}.{kind}" for exercise in ("udp_dict", "udp_echo") for kind in ("html", "json", "junit.xml", "txt")]
+    page = (repo / "reports" / "udp_dict.html").read_text(encoding="utf-8")
+    assert "KeyError" in page and 'id="histogram"' not in page and 'id="copied"' not in page  # one student's page
     assert words["lang"] == "zh" and "崩溃了" in (repo / "reports" / "udp_dict.txt").read_text(encoding="utf-8")
     uploaded = next(step for step in job["steps"] if step.get("uses", "").startswith("actions/upload-artifact"))
     assert uploaded["with"]["path"] == "reports/"

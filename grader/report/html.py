@@ -64,6 +64,15 @@ def histogram_svg(counts: list[int], width: int = 520, height: int = 160) -> dic
     return {"width": width, "height": height, "bars": bars, "bar": bar}
 
 
+def row_of(grade, lang: str, transcript: str) -> dict:
+    """One grading as a batch's row (grader/store.py), for a page of its own."""
+    from .json_report import to_dict
+
+    return {"student": Path(grade.submission).name, "exercise": grade.exercise, "status": "graded",
+            "points": grade.points, "max_points": grade.max_points, "passed": grade.passed,
+            "warnings": grade.warning_count, "report": to_dict(grade, lang), "transcript": transcript, "reason": None}
+
+
 COPIED_SHOWN = 50  # pairs of copied work listed, likeliest first
 
 
@@ -71,10 +80,15 @@ def write(path: Path, rows: list[dict], lang: str, copied: list | None = None, t
           install: str = "") -> None:
     """`copied`: grader.similarity's matches, or None when they could not be looked for
     (`install` says how to get what is missing)."""
+    path.write_text(render(rows, lang, copied, threshold, install, str(path.parent)), encoding="utf-8")
+
+
+def render(rows: list[dict], lang: str, copied: list | None = None, threshold: float = 0.6, install: str = "",
+           out: str = ".") -> str:
+    """The page. One row (`grader grade --html`) is one student's page: no histogram, no copied work."""
     environment = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),
                               autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
-    page = environment.get_template("report.html.j2").render(
+    return environment.get_template("report.html.j2").render(
         lang=lang, copied=None if copied is None else copied[:COPIED_SHOWN],
         copied_more=max(0, len(copied or ()) - COPIED_SHOWN), threshold=round(threshold * 100),
-        install=install, out=str(path.parent), **summary(rows, lang))
-    path.write_text(page, encoding="utf-8")
+        install=install, out=out, **summary(rows, lang))

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Grades every exercise folder of this repository (udp_dict/, tcp_upload/, ...) as CI does:
-#   ./grade.sh                       the reports go to reports/ (JSON, JUnit, the transcript)
+#   ./grade.sh                       the reports go to reports/ (JSON, JUnit, HTML, the transcript)
 #   ./grade.sh --classroom --github  on GitHub: the Classroom result, annotations, the job summary
 # Exit status: 0 every exercise passed, 1 a required check failed, 2 nothing could be graded.
 set -u
@@ -14,7 +14,8 @@ for folder in */; do
   found=1
   echo "== $exercise"
   grader grade "$exercise" "$exercise" --lang "${GRADE_LANG:-zh}" \
-    --json "reports/$exercise.json" --junit "reports/$exercise.junit.xml" "$@" > "reports/$exercise.txt"
+    --json "reports/$exercise.json" --junit "reports/$exercise.junit.xml" --html "reports/$exercise.html" \
+    "$@" > "reports/$exercise.txt"
   graded=$?
   cat "reports/$exercise.txt"
   [ "$graded" -gt "$status" ] && status=$graded
