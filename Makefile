@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh machine:
 #   make grade EX=udp_echo [SUB=path/to/folder] [CHECK=check-id] [GRADE_LANG=zh|en] [STRICT=1]
+#              [FILE="server=my_server.py client=my_client.py"]   (a misnamed file)
 #   make test
 #   make batch EX=udp_dict DIR=folder-of-submissions [OUT=...] [JOBS=4] [RESUME=1] [ROSTER=roster.csv]
 #              [SCHEDULER=tcp://host:8786]   (a whole class)
@@ -9,6 +10,7 @@ PY := $(VENV)/bin/python
 EX ?= udp_echo
 SUB ?= $(if $(wildcard samples/$(EX)),samples/$(EX),reference/$(EX))
 CHECK ?=
+FILE ?=
 STRICT ?=
 GRADE_LANG ?=
 N ?= 50
@@ -34,7 +36,7 @@ $(VENV)/.extras: $(VENV)/.ready
 	touch $@
 
 grade: $(VENV)/.ready
-	@NETGRADER_VIA_MAKE=1 $(PY) -m grader grade $(EX) $(SUB) $(if $(CHECK),--check $(CHECK)) $(if $(GRADE_LANG),--lang $(GRADE_LANG)) $(if $(STRICT),--strict)
+	@NETGRADER_VIA_MAKE=1 NETGRADER_MAKE_DIR="$(CURDIR)" $(PY) -m grader grade $(EX) "$(SUB)" $(foreach f,$(FILE),--file "$(f)") $(if $(CHECK),--check $(CHECK)) $(if $(GRADE_LANG),--lang $(GRADE_LANG)) $(if $(STRICT),--strict)
 
 batch: $(VENV)/.extras
 	@test -n "$(DIR)" || { echo "usage: make batch EX=udp_dict DIR=folder-of-submissions [OUT=...] [JOBS=4] [RESUME=1] [ROSTER=roster.csv] [SCHEDULER=tcp://host:8786]"; exit 2; }

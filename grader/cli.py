@@ -11,11 +11,12 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import shutil
 import signal
 import sys
 from pathlib import Path
 
-from . import spec
+from . import spec, version
 from .errors import GraderError
 from .exercises import ENVIRONMENT, find_exercise, known_exercises
 from .i18n import default_lang
@@ -32,12 +33,38 @@ def parse_files(pairs: list[str]) -> dict[str, str]:
 
 
 def rerun_command(args) -> str:
-    """The command that reruns one check, with `{check}` where its id goes."""
+    """The command that reruns one check as this grading ran it (the same files, language,
+    strictness and isolation), with `{check}` where its id goes; it works as printed, from
+    any folder: make's form names the project's folder (`make -C`), and the grader is named
+    as it is found (`.venv/bin/grader` is not on everyone's PATH)."""
     if os.environ.get("NETGRADER_VIA_MAKE"):
-        strict = " STRICT=1" if args.strict else ""
-        return shlex.join(["make", "grade", f"EX={args.exercise}", f"SUB={args.submission}"]) + " CHECK={check}" + strict
-    strict = " --strict" if args.strict else ""
-    return shlex.join(["grader", "grade", args.exercise, args.submission]) + " --check {check}" + strict
+        project = os.environ.get("NETGRADER_MAKE_DIR", "")  # SUB is read from there too: the line works anywhere
+        words = ["make"] + (["-C", project] if project else [])
+        words += ["grade", f"EX={args.exercise}", f"SUB={args.submission}"]
+        words += [f"FILE={' '.join(args.file)}"] if args.file else []
+        words += [f"GRADE_LANG={args.lang}"] if args.lang else []
+        words += ["STRICT=1"] if args.strict else []
+        return shlex.join(words) + " CHECK={check}"
+    exercise = str(Path(args.exercise).resolve()) if Path(args.exercise).suffix in (".yaml", ".yml") else args.exercise
+    words = [*grader_command(), "grade", exercise, str(Path(args.submission).resolve())]
+    for pair in args.file:
+        words += ["--file", pair]
+    words += ["--lang", args.lang] if args.lang else []
+    words += ["--strict"] if args.strict else []
+    words += ["--isolation", args.isolation] if args.isolation else []
+    return shlex.join(words) + " --check {check}"
+
+
+def grader_command() -> list[str]:
+    """How to call this grader again from here: `grader` when that is on PATH and is this one,
+    else this environment's own `grader` by its path (`.venv/bin/grader`), else `python -m grader`."""
+    mine = Path(sys.executable).parent / "grader"  # the console script beside this Python (a venv's bin/)
+    on_path = shutil.which("grader")
+    if on_path and mine.is_file() and Path(on_path).resolve() == mine.resolve():
+        return ["grader"]
+    if mine.is_file():
+        return [str(mine)]  # by its whole path: the line works from the student's folder too
+    return [sys.executable, "-m", "grader"]
 
 
 FILE_OUTPUTS = {"json": "results.json", "junit": "junit.xml", "gradescope": "results.json", "html": "report.html"}
@@ -185,19 +212,27 @@ def cmd_list(args) -> int:
             print(f"{path.stem:<16} (invalid: {exc})")
             continue
         roles = ", ".join(f"{role}={name}" for role, name in exercise.files.items())
-        print(f"{exercise.id:<16} {exercise.title.pick(lang)}  [{roles}; {len(exercise.checks)} checks]")
+        print(f"{exercise.id:<16} {exercise.title.pick(lang)}  [{roles}; {len(exercise.check_ids)} checks]")
     return 0
 
 
 def cmd_validate(args) -> int:
+    """Every file is checked, whatever the earlier ones said; status 2 if any is invalid."""
+    invalid = 0
     for name in args.files:
-        exercise = spec.load(find_exercise(name))
-        print(f"{exercise.path}: ok ({len(exercise.checks)} checks)")
-    return 0
+        try:
+            exercise = spec.load(find_exercise(name))
+        except GraderError as exc:
+            invalid += 1
+            print(f"grader: {exc}", file=sys.stderr)
+            continue
+        print(f"{exercise.path}: ok ({len(exercise.check_ids)} checks)")
+    return 2 if invalid else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="grader", description="Grade students' network programs.")
+    parser.add_argument("--version", action="version", version=f"netgrader {version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--exercises", action="append", default=[], metavar="DIR",

@@ -77,9 +77,8 @@ class Grader:
         if self._closed:
             raise GraderError("this grader is closed")
         submission = folder if isinstance(folder, Submission) else self.submission(folder, files)
-        known = [check.id for check in self.exercise.checks]
-        if not self.exercise.python_checks:
-            self._refuse_unknown(checks or (), known)
+        known = self.exercise.check_ids
+        self._refuse_unknown(checks or (), known)
         student_python.ensure_untouched()
         run = GradingRun(self.exercise, submission, self.services, checks or (), self.strict)
         args = [str(self.exercise.path), *PYTEST_ARGS, "--rootdir", str(self.exercise.path.parent.parent)]

@@ -15,6 +15,8 @@ get a student-facing view (CheckFailed); anything else is a grader bug and keeps
 
 from __future__ import annotations
 
+import shlex
+
 from pathlib import Path
 
 import pytest
@@ -110,10 +112,12 @@ def pytest_collect_file(file_path: Path, parent):
         return ExerciseFile.from_parent(parent, path=file_path)
     if file_path.suffix not in (".yaml", ".yml") or file_path.parent.name != "exercises":
         return None
-    if file_path.resolve() not in runs:
-        if any(isinstance(p, GradingRun) for p in parent.config.pluginmanager.get_plugins()):
-            return None  # the engine grades the one exercise it was given
-        runs[file_path.resolve()] = _standalone_run(parent.config, file_path)
+    if any(isinstance(p, GradingRun) for p in parent.config.pluginmanager.get_plugins()):
+        return None  # the engine grades the one exercise it was given
+    asked = [Path(arg.split("::")[0]).resolve() for arg in parent.config.args]
+    if not any(file_path.resolve() == path or file_path.resolve().is_relative_to(path) for path in asked):
+        return None  # a sibling of the YAML asked for: its --submission and --file are not for this one
+    runs[file_path.resolve()] = _standalone_run(parent.config, file_path)
     return ExerciseFile.from_parent(parent, path=file_path)
 
 
@@ -291,5 +295,7 @@ def pytest_runtest_makereport(item, call):
         from .i18n import default_lang
         from .report.terminal import render_check
 
-        rerun = f"pytest {exercise.path} --check {{check}}"
+        rerun = shlex.join(["pytest", str(exercise.path), "--submission", str(run.submission.folder),
+                            *(f"--file={role}={path}" for role, path in run.submission.files.items()
+                              if str(path) != exercise.files[role])]) + " --check {check}"
         report.longrepr = "\n".join(render_check(default_lang(), result, rerun))

@@ -7,6 +7,7 @@ loader builds remembers its line, so an error reads `exercises/udp_dict.yaml:14:
 
 from __future__ import annotations
 
+import ast
 import codecs
 import re
 from dataclasses import dataclass, field
@@ -328,6 +329,22 @@ class Exercise:
     @property
     def fixture_dir(self) -> Path:
         return self.path.parent / self.id
+
+    @property
+    def check_ids(self) -> list[str]:
+        """Every check, the YAML's and then the teacher's Python ones (`@pytest.mark.check(id=...)`,
+        read without running them), in order."""
+        found = [check.id for check in self.checks]
+        for path in self.python_checks:
+            try:
+                tree = ast.parse(path.read_text(encoding="utf-8"))
+            except (OSError, SyntaxError, UnicodeDecodeError):
+                continue  # pytest says what is wrong with it when it runs
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "check":
+                    found += [k.value.value for k in node.keywords
+                              if k.arg == "id" and isinstance(k.value, ast.Constant) and k.value.value not in found]
+        return found
 
     @property
     def outputs(self) -> set[str]:

@@ -53,6 +53,9 @@ def resolve(folder: str | Path, exercise: Exercise, overrides: dict[str, str] | 
         if path.is_file():
             check_encoding(path, name)
             files[role] = path.relative_to(folder)
+        elif role in overrides:  # a mistake in the command, not the student's: said as such
+            raise SubmissionError(f"--file {role}={name}: there is no {name} in {folder}; "
+                                  f"its .py files: {', '.join(found) or 'none'}")
         else:
             missing[role] = name
     detected = {}

@@ -110,7 +110,7 @@ def test_an_advisory_check_warns_and_strict_makes_it_fail(tmp_path):
     assert done.returncode == 1, done.stdout
     assert (report["checks"][1]["level"], report["checks"][1]["warned"]) == ("required", False)
     assert done.stdout.endswith("failed: 1 of the required checks did not pass\n2 passed, 1 failed\n")
-    assert "--check echoes --strict" in done.stdout  # the rerun keeps the level
+    assert "--lang en --strict --check echoes" in done.stdout  # the rerun keeps the level and the language
 
 
 def test_a_browser_check_is_skipped_with_the_reason_where_there_is_no_chromium(tmp_path):
