@@ -118,7 +118,9 @@ def cmd_grade(args) -> int:
         grade = engine.grade(args.exercise, args.submission, overrides, args.check, args.isolation, args.strict)
     except GraderError as exc:  # Gradescope shows the reason, not an empty page
         if args.gradescope:
-            write_output(args.gradescope, gradescope.not_graded(str(exc)))
+            from .i18n import error_text
+
+            write_output(args.gradescope, gradescope.not_graded(error_text(exc, lang)))
         raise
     rerun = rerun_command(args)
     if args.classroom:
@@ -301,7 +303,9 @@ def main(argv: list[str] | None = None) -> int:
             os.environ[ENVIRONMENT] = os.pathsep.join([*args.exercises, *filter(None, [os.environ.get(ENVIRONMENT)])])
         return args.run(args)
     except GraderError as exc:
-        print(f"grader: {exc}", file=sys.stderr)
+        from .i18n import error_text
+
+        print(f"grader: {error_text(exc, getattr(args, 'lang', None) or default_lang())}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("grader: interrupted", file=sys.stderr)

@@ -67,7 +67,7 @@ class Grader:
         """Which file of `folder` plays which role; SubmissionError when none can be graded."""
         submission = resolve(folder, self.exercise, files)
         if not submission.files and not submission.found:
-            raise SubmissionError(f"{folder} holds no .py files; expected {', '.join(self.exercise.files.values())}")
+            raise SubmissionError("submission.no_scripts", folder=str(folder), files=", ".join(self.exercise.files.values()))
         return submission
 
     def grade(self, folder: str | Path | Submission, files: dict[str, str] | None = None,

@@ -71,7 +71,17 @@ class SpecError(GraderError):
 
 
 class SubmissionError(GraderError):
-    """The submission path is missing, empty or not a folder."""
+    """The submission cannot be graded (missing, empty, not UTF-8...): a message of the catalogs,
+    so the student reads it in the report's language (grader.i18n.error_text); str() is English."""
+
+    def __init__(self, key: str, **params):
+        super().__init__(key)
+        self.key, self.params = key, params
+
+    def __str__(self) -> str:
+        from .i18n.en import MESSAGES
+
+        return MESSAGES[self.key].format(**self.params)
 
 
 class HarnessError(GraderError):

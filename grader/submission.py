@@ -32,30 +32,29 @@ class Submission:
 def resolve(folder: str | Path, exercise: Exercise, overrides: dict[str, str] | None = None) -> Submission:
     folder = Path(folder)
     if not folder.exists():
-        raise SubmissionError(f"submission folder {folder} does not exist")
+        raise SubmissionError("submission.no_folder", folder=str(folder))
     if not folder.is_dir():
-        raise SubmissionError(f"submission {folder} is not a folder: give the folder that holds {', '.join(exercise.files.values())}")
+        raise SubmissionError("submission.not_a_folder", folder=str(folder), files=", ".join(exercise.files.values()))
     folder = folder.resolve()
     found = tuple(sorted(str(p.relative_to(folder)) for p in folder.rglob("*.py") if not junk(p.relative_to(folder).parts)))
     overrides = overrides or {}
     for role in overrides:
         if role not in exercise.files:
-            raise SubmissionError(f"--file {role}=…: exercise {exercise.id} has no role {role!r}; roles: {', '.join(exercise.files)}")
+            raise SubmissionError("submission.no_role", role=role, exercise=exercise.id, roles=", ".join(exercise.files))
     files, missing = {}, {}
     for role, expected in exercise.files.items():
         name = overrides.get(role, expected)
         path = (folder / name).resolve()
         if not path.is_relative_to(folder):
             if (folder / name).is_symlink():
-                raise SubmissionError(f"{name} is a symbolic link to {path}, outside {folder}: put the file itself "
-                                      "in the folder")
-            raise SubmissionError(f"--file {role}={name}: the file must be inside {folder}")
+                raise SubmissionError("submission.link_outside", name=name, target=str(path), folder=str(folder))
+            raise SubmissionError("submission.file_outside", role=role, name=name, folder=str(folder))
         if path.is_file():
             check_encoding(path, name)
             files[role] = path.relative_to(folder)
         elif role in overrides:  # a mistake in the command, not the student's: said as such
-            raise SubmissionError(f"--file {role}={name}: there is no {name} in {folder}; "
-                                  f"its .py files: {', '.join(found) or 'none'}")
+            raise SubmissionError("submission.file_not_there", role=role, name=name, folder=str(folder),
+                                  found=", ".join(found) or "-")
         else:
             missing[role] = name
     detected = {}
@@ -83,7 +82,7 @@ def check_encoding(path: Path, name: str) -> None:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise SubmissionError(f"{name} cannot be read: {exc.strerror}") from None
+        raise SubmissionError("submission.unreadable", name=name, why=exc.strerror) from None
     if any(CODING.match(line) for line in data.splitlines()[:2]):
         return
     try:
@@ -92,8 +91,7 @@ def check_encoding(path: Path, name: str) -> None:
         line = data[: exc.start].count(b"\n") + 1
         try:
             data.decode("gbk")
-            guess = ": it looks like GBK; save it as UTF-8 (or put `# -*- coding: gbk -*-` on its first line)"
+            key = "submission.gbk"
         except UnicodeDecodeError:
-            guess = ": save it as UTF-8"
-        raise SubmissionError(f"{name} is not UTF-8 text (byte {data[exc.start]:#04x} on line {line}), "
-                              f"so Python cannot run it{guess}") from None
+            key = "submission.not_utf8"
+        raise SubmissionError(key, name=name, byte=f"{data[exc.start]:#04x}", line=line) from None

@@ -57,6 +57,7 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, _stop)
     from .engine import Grader
     from .errors import GraderError, HarnessError
+    from .i18n import error_text
     from .report.json_report import dumps
     from .report.terminal import render_grade
 
@@ -74,7 +75,8 @@ def main(argv: list[str]) -> int:
                 except HarnessError as exc:
                     answer = {"status": "error", "reason": str(exc)}
                 except GraderError as exc:  # said of the folder graded: a cluster's copy is named as the original
-                    answer = {"status": "not_gradable", "reason": str(exc).replace(job["folder"], job.get("shown", job["folder"]))}
+                    reason = error_text(exc, lang).replace(job["folder"], job.get("shown", job["folder"]))
+                    answer = {"status": "not_gradable", "reason": reason}
                 except Exception as exc:  # a grader bug: the batch records it and goes on
                     answer = {"status": "error", "reason": "".join(traceback.format_exception_only(exc)).strip(),
                               "traceback": traceback.format_exc()}

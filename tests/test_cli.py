@@ -136,3 +136,22 @@ def test_a_stopped_grading_leaves_nothing_behind(tmp_path):
     assert "interrupted" in err and "Traceback" not in err
     assert alive_with(marker) == []
     assert not list(tmp_path.glob("netgrader-*"))
+
+
+def test_a_submission_that_cannot_be_graded_is_explained_in_the_students_language(tmp_path):
+    gbk = tmp_path / "gbk"
+    gbk.mkdir()
+    (gbk / "server.py").write_bytes("print('你好')\n".encode("gbk"))  # Notepad on a Chinese Windows
+    shutil.copy(ROOT / "reference/udp_echo/client.py", gbk / "client.py")
+    (tmp_path / "empty").mkdir()
+    said = {}
+    for case, folder in (("gbk", gbk), ("empty", tmp_path / "empty"), ("missing", tmp_path / "nowhere")):
+        done = run_grader("grade", "udp_echo", str(folder), "--lang", "zh")
+        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+        said[case] = done.stderr.strip()
+    assert said["gbk"] == ("grader: server.py 不是 UTF-8 文本（第 1 行的字节 0xc4），Python 无法运行它：它看起来是 GBK 编码；"
+                           "请另存为 UTF-8（或在第一行写上 `# -*- coding: gbk -*-`）")
+    assert said["empty"] == f"grader: {tmp_path / 'empty'} 里没有 .py 文件；需要的是 server.py, client.py"
+    assert said["missing"] == f"grader: 作业文件夹 {tmp_path / 'nowhere'} 不存在"
+    english = run_grader("grade", "udp_echo", str(gbk), "--lang", "en")
+    assert "server.py is not UTF-8 text (byte 0xc4 on line 1)" in english.stderr

@@ -65,6 +65,14 @@ def render(lang: str, message: Message) -> str:
     return tr(lang, message.key, message.params)
 
 
+def error_text(error: Exception, lang: str) -> str:
+    """What a user is told of an error of theirs, in their language where the catalogs have it."""
+    key = getattr(error, "key", None)
+    if key and key in en.MESSAGES:  # its parameters are the user's own paths and names: shown whole
+        return CATALOGS.get(lang, en.MESSAGES).get(key, en.MESSAGES[key]).format(**getattr(error, "params", {}))
+    return str(error)
+
+
 def has(key: str) -> bool:
     return key in en.MESSAGES
 
