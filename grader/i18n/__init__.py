@@ -34,7 +34,7 @@ def _shown(value, lang="en", cut=True):
     if isinstance(value, Text):  # a teacher's words from the exercise, in both languages
         return value.pick(lang)
     if isinstance(value, (bytes, bytearray)):
-        return show_bytes(value)
+        return show_bytes(value) if value else tr(lang, "data.empty")  # `got ""` reads as a typo: say it
     if isinstance(value, (list, tuple)) and value and all(isinstance(v, Message) for v in value):
         return ("，" if lang == "zh" else ", ").join(render(lang, v) for v in value)  # reasons, in words
     if isinstance(value, (list, tuple)):

@@ -317,6 +317,7 @@ MESSAGES = {
                       "GBK; save it as UTF-8 (or put `# -*- coding: gbk -*-` on its first line)",
     "submission.not_utf8": "{name} is not UTF-8 text (byte {byte} on line {line}), so Python cannot run it: save it as UTF-8",
     "submission.no_scripts": "{folder} holds no .py files; expected {files}",
+    "data.empty": "an empty message (0 bytes)",
     "progress.grading": "grading",
     "batch.summary": "{total} submissions: {counts}; gradebook: {gradebook}",
     "batch.nothing": "nothing to grade",

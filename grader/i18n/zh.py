@@ -309,6 +309,7 @@ MESSAGES = {
                       "请另存为 UTF-8（或在第一行写上 `# -*- coding: gbk -*-`）",
     "submission.not_utf8": "{name} 不是 UTF-8 文本（第 {line} 行的字节 {byte}），Python 无法运行它：请另存为 UTF-8",
     "submission.no_scripts": "{folder} 里没有 .py 文件；需要的是 {files}",
+    "data.empty": "一条空消息（0 字节）",
     "progress.grading": "评分中",
     "batch.summary": "共 {total} 份作业：{counts}；成绩表：{gradebook}",
     "batch.nothing": "没有要评分的作业",
