@@ -52,12 +52,12 @@ class HttpClient(TcpClient):
         line and the blank line after the head are always checked. `body`: the exact bytes
         the body must be (the fixture `body_name`)."""
         response = self.response
-        expected = [f"status {status}" if status is not None else "HTTP/1.x"]
-        expected += [f"Content-Type: {content_type}"] if content_type else []
-        expected += ["Content-Length = len(body)"] if content_length else []
-        expected += [f'"{body_contains}"'] if body_contains else []
-        expected += [f"body = {body_name}"] if body is not None else []
-        with self.sandbox.step("response", client=self.name, expected=", ".join(expected)) as record:
+        expected = [Message("expect.status", {"status": status}) if status is not None else Message("expect.any_status")]
+        expected += [Message("expect.content_type", {"type": content_type})] if content_type else []
+        expected += [Message("expect.content_length")] if content_length else []
+        expected += [Message("expect.body_contains", {"text": body_contains})] if body_contains else []
+        expected += [Message("expect.body_file", {"name": body_name})] if body is not None else []
+        with self.sandbox.step("response", client=self.name, expected=expected) as record:
             if response.problem == "status_line":
                 late = response.raw.find(b"HTTP/1.")
                 if late > 0:  # the head came, but after other bytes (the body first?)

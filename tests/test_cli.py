@@ -155,3 +155,17 @@ def test_a_submission_that_cannot_be_graded_is_explained_in_the_students_languag
     assert said["missing"] == f"grader: 作业文件夹 {tmp_path / 'nowhere'} 不存在"
     english = run_grader("grade", "udp_echo", str(gbk), "--lang", "en")
     assert "server.py is not UTF-8 text (byte 0xc4 on line 1)" in english.stderr
+
+
+def test_a_failures_headline_names_what_failed_in_one_language():
+    for lang, headline in (("en", "***** Unsuccessful: a blank line ends the response's head *****"),
+                           ("zh", "***** 未通过：响应头以一个空行结束 *****")):
+        done = run_grader("grade", "http_hello", str(ROOT / "tests/students/http_hello/no-blank-line"), "--lang", lang,
+                          "--check", "status-line")
+        lines = [line.strip() for line in done.stdout.splitlines()]
+        assert headline in lines, done.stdout  # not "the response has status 200", right after HTTP/1.1 200 OK
+    from grader.i18n import tr
+    from grader.results import Message
+
+    expected = [Message("expect.status", {"status": 200}), Message("expect.content_type", {"type": "text/html"})]
+    assert tr("zh", "step.response", {"expected": expected}) == "响应包含状态码 200，Content-Type: text/html"

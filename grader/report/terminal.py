@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from ..i18n import render, render_all, render_said, tr
+from ..i18n import has, render, render_all, render_said, tr
 from ..results import ERROR, FAILED, PASSED, SKIPPED, CheckResult, GradeResult, printable
 
 MARKS = {PASSED: "✓", FAILED: "✗", SKIPPED: "-", ERROR: "!"}
@@ -73,8 +73,10 @@ def render_check(lang: str, check: CheckResult, rerun: str) -> list[str]:
         return lines
     failed_at = check.failure.step if check.failure else None
     for number, step in enumerate(check.steps, 1):
-        if number - 1 == failed_at:
-            lines.append("  " + tr(lang, "report.unsuccessful", {"step": tr(lang, f"step.{step.kind}", step.params)}))
+        if number - 1 == failed_at:  # headlined by what failed: a step that checks several things names the one
+            kind = check.failure.kind if check.failure else None
+            said = f"headline.{kind}" if kind and has(f"headline.{kind}") else f"step.{step.kind}"
+            lines.append("  " + tr(lang, "report.unsuccessful", {"step": tr(lang, said, step.params)}))
             break
         lines.append(step_line(lang, number, step))
     if check.status == ERROR:
