@@ -115,6 +115,12 @@ def hints(failure: Failure, help_text=None) -> list[Message]:
         return [Message(limit, vars(LIMITS))]
     if failure.kind in PRECISE:  # the cause is certain: its hint fits better than the check's help
         return [Message(f"hint.{failure.kind}", params)]
+    if failure.kind == "missing_file":  # no check's help is about a file that is not there
+        return [Message("hint.missing_file", params)]
+    if failure.kind == "wrong_reply" and params.get("actual") in (b"", ""):
+        # An empty reply is what happened, whatever the check was written to catch: a value that
+        # came out empty (a line split on one space where the file has two), not a missing key.
+        return [Message("hint.wrong_reply.empty", params)]
     crash = failure.kind in CRASHES
     exc_type = next((f"{exc_type}.{variant}" for kind, words, variant in EXCEPTION_VARIANTS
                      if kind == exc_type and words in exc_message), exc_type)

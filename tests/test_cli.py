@@ -169,3 +169,18 @@ def test_a_failures_headline_names_what_failed_in_one_language():
 
     expected = [Message("expect.status", {"status": 200}), Message("expect.content_type", {"type": "text/html"})]
     assert tr("zh", "step.response", {"expected": expected}) == "响应包含状态码 200，Content-Type: text/html"
+
+
+def test_the_hint_belongs_to_the_failure_that_happened(tmp_path):
+    """Not the check's own help when the failure is another: an empty reply to a known word in
+    the unknown-word check, a missing client in a check about what the client sends."""
+    folder = tmp_path / "split"
+    shutil.copytree(ROOT / "tests/students/udp_dict/split-one-space", folder)  # no client.py in it
+    done = run_grader("grade", "udp_dict", str(folder), "--lang", "en", "--json", str(tmp_path / "r.json"))
+    checks = {c["id"]: c for c in json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["checks"]}
+    unknown = checks["server-unknown-word"]
+    assert unknown["kind"] == "wrong_reply" and unknown["hints"][0].startswith("the reply was empty"), done.stdout
+    assert not any("dict.get" in hint for hint in unknown["hints"])
+    sends = checks["client-sends"]
+    assert sends["kind"] == "missing_file"
+    assert sends["hints"] == ["name your file client.py, or run: grader grade EX SUB --file client=YOUR_FILE.py"]

@@ -329,6 +329,8 @@ MESSAGES = {
     "headline.missing_header": "the response's head says what the body is (Content-Type)",
     "headline.wrong_content_type": "the response's head says what the body is (Content-Type)",
     "headline.wrong_content_length": "Content-Length equals the body's length",
+    "hint.wrong_reply.empty": "the reply was empty: print the value you send just before sendto, and look at how it "
+                              "was made (a dictionary line split on one space where the file has two gives '')",
     "data.empty": "an empty message (0 bytes)",
     "progress.grading": "grading",
     "batch.summary": "{total} submissions: {counts}; gradebook: {gradebook}",
