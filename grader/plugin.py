@@ -185,6 +185,7 @@ def check_of(item) -> spec.Check:
         hidden=meta.get("hidden", False),
         help=spec.Text(**help_text) if help_text else None,
         level=meta.get("level", "required"),
+        source=Path(item.path),
     )
 
 

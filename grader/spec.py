@@ -297,6 +297,7 @@ class Check:
     hidden: bool = False
     help: Text | None = None
     level: str = "required"  # or "advisory": a failure warns, costs the points, fails only under --strict
+    source: Path | None = None  # where a teacher's Python check is written (None: the exercise's YAML)
 
     @property
     def advisory(self) -> bool:

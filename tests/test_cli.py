@@ -184,3 +184,14 @@ def test_the_hint_belongs_to_the_failure_that_happened(tmp_path):
     sends = checks["client-sends"]
     assert sends["kind"] == "missing_file"
     assert sends["hints"] == ["name your file client.py, or run: grader grade EX SUB --file client=YOUR_FILE.py"]
+
+
+def test_a_python_check_is_listed_counted_and_located_in_its_own_file(tmp_path):
+    listed = run_grader("list")
+    assert "udp_echo " in listed.stdout and "udp_echo" in [line.split()[0] for line in listed.stdout.splitlines()]
+    assert "client=client.py; 11 checks]" in next(line for line in listed.stdout.splitlines() if line.startswith("udp_echo "))
+    unknown = run_grader("grade", "udp_echo", str(ROOT / "reference/udp_echo"), "--check", "nope")
+    assert unknown.returncode == 2 and unknown.stderr.rstrip().endswith("server-replies-from-its-socket")
+    run_grader("grade", "udp_echo", str(ROOT / "reference/udp_echo"), "--json", str(tmp_path / "r.json"))
+    checks = {c["id"]: c for c in json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["checks"]}
+    assert checks["server-replies-from-its-socket"]["location"].endswith("exercises/udp_echo/checks.py:11")
