@@ -528,8 +528,18 @@ def _exercise(data, path: Path, where: _Where) -> Exercise:
     if not isinstance(data["checks"], list) or not data["checks"]:
         raise where.error(where.line_of(data, "checks"), "checks must be a non-empty list")
     checks: list[Check] = []
+    known: dict[str, str] = {}  # id -> level of the checks so far, for `needs`
+    problems: list[SpecError] = []  # every check is read: a teacher fixes them all at once
     for raw in data["checks"]:
-        checks.append(_check(raw, where, files, ports, {c.id: c.level for c in checks}))
+        try:
+            checks.append(_check(raw, where, files, ports, dict(known)))
+            known[checks[-1].id] = checks[-1].level
+        except SpecError as exc:
+            problems.append(exc)
+            if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                known.setdefault(raw["id"], "required")  # its dependants are not blamed for it
+    if problems:
+        raise problems[0] if len(problems) == 1 else SpecError("\n".join(str(p) for p in problems))
     return Exercise(
         id=ex_id,
         path=path,

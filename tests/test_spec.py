@@ -113,3 +113,29 @@ def test_every_shipped_exercise_validates():
     done = run_grader("validate", *names)
     assert done.returncode == 0, done.stderr
     assert done.stdout.count(": ok (") == len(names)
+
+
+def test_validate_reports_every_check_in_error_and_every_file(tmp_path):
+    two_bad = GOOD + """\
+  - id: server-echoes
+    title: {zh: 回声, en: echoes}
+    needs: server-listens
+    steps:
+      - start: server
+      - sned: {port: echo, text: hi}
+  - id: after
+    title: {zh: 之后, en: after}
+    needs: server-echoes
+    steps:
+      - start: proxy
+"""
+    path = write(tmp_path, two_bad.replace("listening:", "listenning:"))
+    other = tmp_path / "other.yaml"
+    other.write_text("id: [\n", encoding="utf-8")
+    done = run_grader("validate", str(path), str(ROOT / "exercises" / "udp_echo.yaml"), str(other))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"{path}:12: unknown step 'listenning'" in done.stderr
+    assert f"{path}:18: unknown step 'sned'" in done.stderr
+    assert f"{path}:23: step 'start': unknown role 'proxy'" in done.stderr  # its `needs` on the broken one is not blamed
+    assert "needs 'server-echoes'" not in done.stderr
+    assert f"{other}:2: not valid YAML" in done.stderr and "udp_echo.yaml: ok (11 checks)" in done.stdout
