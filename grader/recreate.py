@@ -30,7 +30,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-FILE_NAME = re.compile(r"[^\n\r\t]{0,250}[^/\\\s.]\.[A-Za-z][A-Za-z0-9]{0,4}")  # a name and an extension: a.jpeg
+# a name and an extension (a.jpeg), or the extension alone, the name lost in a rename ('.jpeg')
+FILE_NAME = re.compile(r"(?:[^\n\r\t]{0,250}[^/\\\s.])?\.[A-Za-z][A-Za-z0-9]{0,4}")
 NOT_A_PATH = re.compile(r"://|^\d+(\.\d+)+$|^[\w-]+\.(py|pyc)$")  # a URL, an address, a module
 WRITE_MODES = set("wax+")
 UNREACHABLE = ("/usr", "/bin", "/sbin", "/lib", "/etc", "/proc", "/dev", "/sys", "/run")

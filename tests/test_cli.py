@@ -60,7 +60,7 @@ def test_a_missing_file_nothing_fits_is_named_with_the_files_found(tmp_path):
     done = run_grader("grade", "udp_echo", str(folder), "--lang", "en", "--check", "server-listens",
                       "--check", "client-sends")
     assert done.returncode == 1
-    assert "server.py is missing. .py files in your folder: client.py, notes.py" in done.stdout
+    assert "server.py is missing, so a check could not run it. .py files in your folder: client.py, notes.py" in done.stdout
     assert "--file server=YOUR_FILE.py" in done.stdout
     assert "✓ client-sends" in done.stdout
     shutil.copy(ROOT / "reference/udp_echo/server.py", folder / "notes.py")
@@ -181,6 +181,11 @@ def test_the_hint_belongs_to_the_failure_that_happened(tmp_path):
     unknown = checks["server-unknown-word"]
     assert unknown["kind"] == "wrong_reply" and unknown["hints"][0].startswith("the reply was empty"), done.stdout
     assert not any("dict.get" in hint for hint in unknown["hints"])
+    assert done.stdout.count("client.py is missing, so 4 checks could not run it. .py files in your folder: server.py") == 1
+    assert done.stdout.count("client.py is missing (see above)") == 4  # one message for the submission...
+    assert "input().encode()" not in done.stdout  # ...without each check's unrelated help
+    assert f"say which file it is: {ROOT / '.venv' / 'bin' / 'grader'} grade udp_dict {folder} --lang en --file client=YOUR_FILE.py" \
+        in done.stdout
     sends = checks["client-sends"]
     assert sends["kind"] == "missing_file"
     assert sends["hints"] == ["name your file client.py, or run: grader grade EX SUB --file client=YOUR_FILE.py"]

@@ -56,11 +56,14 @@ def step_line(lang: str, number: int, step) -> str:
     return f"  {number}. {pad(text, 44)}{note}".rstrip()
 
 
-def render_check(lang: str, check: CheckResult, rerun: str) -> list[str]:
+def render_check(lang: str, check: CheckResult, rerun: str, said_above: bool = False) -> list[str]:
+    """`said_above`: its failure (a missing file) is told once for the submission, above."""
     mark = WARNED if check.warned else MARKS[check.status]
     title = check.title.pick(lang)
     score = f"{check.points}/{check.max_points}"
     head = f"{mark} {check.id}  {title}"
+    if said_above:
+        return [f"{head}  {score}", "  " + tr(lang, "report.missing_above", check.failure.params)]
     if check.status == SKIPPED:
         reason = render(lang, check.skip_reason) if check.skip_reason else ""
         return [f"{head}  {score}", f"  {reason}".rstrip()]
@@ -98,9 +101,18 @@ def render_grade(grade: GradeResult, lang: str, rerun: str) -> str:
         tr(lang, "report.submission", {"path": grade.submission, "isolation": grade.isolation}),
     ]
     lines += [render(lang, notice) for notice in grade.notices]
+    missing = missing_files(grade)
+    for role, params in missing.items():  # one message for the submission, not one per check with unrelated help
+        mine = tr(lang, "report.your_file")
+        if " CHECK={check}" in rerun:  # the command again, saying which file plays the role
+            command = rerun.replace(" CHECK={check}", "") + f" FILE={role}={mine}"
+        else:
+            command = rerun.replace(" --check {check}", "") + f" --file {role}={mine}"
+        lines += ["", tr(lang, "report.missing" if params["count"] > 1 else "report.missing_one", params),
+                  "  " + tr(lang, "report.hint", {"text": tr(lang, "report.missing_hint", {**params, "command": command})})]
     lines.append("")
     for check in grade.checks:
-        lines += render_check(lang, check, rerun)
+        lines += render_check(lang, check, rerun, said_above=bool(check.failure and check.failure.kind == "missing_file"))
     if grade.warnings:
         lines.append("")
         lines += [tr(lang, "report.warning", {"text": render(lang, w)}) for w in grade.warnings]
@@ -113,6 +125,16 @@ def render_grade(grade: GradeResult, lang: str, rerun: str) -> str:
     lines.append(verdict(lang, grade))
     lines.append(plain_counts(grade))
     return "\n".join(lines) + "\n"
+
+
+def missing_files(grade: GradeResult) -> dict[str, dict]:
+    """Each role whose file is missing: the failure's parameters and how many checks it costs."""
+    found: dict[str, dict] = {}
+    for check in grade.checks:
+        if check.failure and check.failure.kind == "missing_file":
+            params = check.failure.params
+            found.setdefault(params.get("role", ""), {**params, "count": 0})["count"] += 1
+    return found
 
 
 def plain_counts(grade: GradeResult) -> str:
