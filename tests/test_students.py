@@ -63,6 +63,7 @@ def graded(request, tmp_path_factory):
                 if item.path == Path(__file__) and hasattr(item, "callspec")}
     tmp = tmp_path_factory.mktemp("graded")
     jobs = {("reference", ex): (ex, ROOT / "reference" / ex) for ex in EXERCISES if ex in selected}
+    jobs.update({("classroom", ex): (ex, with_classroom_address(ex, tmp)) for ex in EXERCISES if ex in selected})
     for folder in BROKEN:
         if folder.parent.name in selected and (CONFINED or not needs_bubblewrap(folder)):
             jobs[(folder.parent.name, folder.name)] = (folder.parent.name, assemble(folder, tmp))
@@ -85,6 +86,24 @@ def test_reference_passes_every_check(graded, exercise):
     unavailable = sum(c["max_score"] for c in report["checks"] if skipped_for_missing_tool(c))
     assert report["score"] == report["max_score"] - unavailable > 0
     assert not [w for c in report["checks"] for w in c["warnings"]], text
+
+
+def with_classroom_address(exercise: str, tmp: Path) -> Path:
+    """The reference with the classroom's address named in every script, twice, in comments
+    (as real folders keep an old version commented out): it must grade as the reference does."""
+    target = tmp / "classroom" / exercise
+    shutil.copytree(ROOT / "reference" / exercise, target, ignore=shutil.ignore_patterns("__pycache__"))
+    for script in target.rglob("*.py"):
+        script.write_text("# 旧版本: ADDR = ('172.40.91.185', 8888)\n# s.connect(('172.40.91.185', 8888))\n"
+                          + script.read_text(encoding="utf-8"), encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_a_classroom_address_named_again_and_again_grades_as_the_reference(graded, exercise):
+    code, report, text = graded[("classroom", exercise)]
+    assert not [c["id"] for c in report["checks"] if c["status"] == "error"], text  # never a grader error
+    assert report["score"] == graded[("reference", exercise)][1]["score"] and code == 0, text
 
 
 @pytest.mark.parametrize("folder", BROKEN, ids=lambda p: f"{p.parent.name}/{p.name}")
