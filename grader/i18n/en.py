@@ -336,6 +336,8 @@ MESSAGES = {
     "headline.wrong_content_length": "Content-Length equals the body's length",
     "hint.wrong_reply.empty": "the reply was empty: print the value you send just before sendto, and look at how it "
                               "was made (a dictionary line split on one space where the file has two gives '')",
+    "hint.exc.gaierror": "the address is not one a computer can reach: an IP is four numbers from 0 to 255, and the "
+                         "port goes apart, after the comma: ('192.168.33.80', 8080)",
     "data.empty": "an empty message (0 bytes)",
     "progress.grading": "grading",
     "batch.summary": "{total} submissions: {counts}; gradebook: {gradebook}",

@@ -328,6 +328,7 @@ MESSAGES = {
     "headline.wrong_content_length": "Content-Length 等于响应体的长度",
     "hint.wrong_reply.empty": "回复是空的：在 sendto 之前把要发送的值打印出来，看看它是怎么得到的"
                               "（词典的一行用一个空格 split，而文件里是两个空格，就会得到 ''）",
+    "hint.exc.gaierror": "这个地址无法访问：IP 是 4 个 0 到 255 之间的数，端口要单独写在逗号后面：('192.168.33.80', 8080)",
     "data.empty": "一条空消息（0 字节）",
     "progress.grading": "评分中",
     "batch.summary": "共 {total} 份作业：{counts}；成绩表：{gradebook}",

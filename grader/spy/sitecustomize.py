@@ -74,7 +74,15 @@ def _install(config):
         return None
 
     def steer(sock, address):
-        """Where a client's packet really goes."""
+        """Where a client's packet really goes. An address that would not have worked on the
+        student's computer either (an IP with the port typed into it, '192.168.33.8080') is
+        refused as the resolver refuses it there, never looked up and never redirected."""
+        host = address[0]
+        if isinstance(host, str) and host and all(c.isdigit() or c == "." for c in host):
+            try:
+                socket.inet_aton(host)  # what getaddrinfo accepts as a numeric address
+            except OSError:
+                raise socket.gaierror(socket.EAI_NONAME, "Name or service not known") from None
         target = redirect.get(proto_of(sock))
         if target is not None:
             host = "::ffff:" + target[0] if sock.family == socket.AF_INET6 else target[0]
@@ -243,12 +251,25 @@ def _install(config):
         return [os.path.basename(code.co_filename), found.tb_lineno, code.co_name, text]
 
     real_excepthook = sys.excepthook
+    spy_file = os.path.abspath(__file__)
+
+    def as_on_their_computer(tb):
+        """The traceback without the spy's own frames at its end (an error the spy raised as
+        the student's computer would, a gaierror): it ends at the student's line, as there."""
+        kept, node = None, tb
+        while node is not None:
+            if os.path.abspath(node.tb_frame.f_code.co_filename) != spy_file:
+                kept = node
+            node = node.tb_next
+        if kept is not None:
+            kept.tb_next = None
+        return tb
 
     def excepthook(kind, value, tb):
         if not issubclass(kind, KeyboardInterrupt):
             emit("exception", type=kind.__name__, message=str(value)[:500], where=where(tb),
                  errno=getattr(value, "errno", None))
-        real_excepthook(kind, value, tb)
+        real_excepthook(kind, value, as_on_their_computer(tb))
 
     sys.excepthook = excepthook
 
