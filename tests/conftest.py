@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -34,20 +35,25 @@ def left_behind(pid: int) -> list:
     """What a grader of that pid left: processes carrying its checks' mark, and its checks'
     control groups. Only its own: other gradings may run on the machine meanwhile."""
     from grader.limits import CheckLimits
+    from grader.proctree import marked_processes
 
-    mark = f"NETGRADER_SANDBOX=netgrader-{pid}-".encode()
-    found = []
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                if mark in Path(f"/proc/{entry.name}/environ").read_bytes():
-                    found.append(f"process {entry.name}")
-            except OSError:
-                continue
+    found = [f"process {p}" for p in marked_processes(f"NETGRADER_SANDBOX=netgrader-{pid}-".encode(), prefix=True)]
     probe = CheckLimits(name=f"netgrader-test-{os.getpid()}")
     parents = {group.parent for group in probe.groups}
     probe.close()
     return found + [f"control group {g}" for parent in parents for g in parent.glob(f"netgrader-{pid}-*")]
+
+
+def checkout_copy(tmp: Path) -> Path:
+    """What `pip install` is given in the tests that install the project: a copy of this
+    checkout's package, course and metadata (never built in place, where it would leave build/)."""
+    source = tmp / "netgrader"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    for name in ("grader", "exercises", "reference"):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return source
 
 
 def grade_json(exercise: str, folder: Path, tmp: Path, *extra: str, env: dict | None = None) -> tuple[int, dict, str]:

@@ -18,6 +18,7 @@ import pytest
 
 from conftest import ROOT, STUDENTS, run_grader
 from grader import cluster
+from grader.proctree import marked_processes
 from test_batch import make_class, rows
 from test_students import assemble
 
@@ -33,16 +34,7 @@ def dask(*args: str, env: dict, log: Path) -> subprocess.Popen:
 
 def started_by(tmp: Path) -> list[int]:
     """Processes still running with this test's TMPDIR: what its cluster started."""
-    mark = f"TMPDIR={tmp}\0".encode()
-    found = []
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                if mark in Path(f"/proc/{entry.name}/environ").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
+    return marked_processes(f"TMPDIR={tmp}".encode())
 
 
 def wait_for(condition, seconds: float, what: str):

@@ -5,14 +5,13 @@ a teacher's own exercises are found with `--exercises DIR` or $NETGRADER_EXERCIS
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import sysconfig
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, checkout_copy
 from test_ci_formats import EXERCISE, SHOUTS
 
 pytestmark = pytest.mark.timeout(300)
@@ -22,12 +21,7 @@ pytestmark = pytest.mark.timeout(300)
 def installed(tmp_path_factory):
     """The project pip-installed into a folder of its own, from a copy of the checkout."""
     tmp = tmp_path_factory.mktemp("install")
-    source = tmp / "source"
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(ROOT / name, source / name)
-    for name in ("grader", "exercises", "reference"):
-        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    source = checkout_copy(tmp)
     target = tmp / "site"
     done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target),
                            str(source)], capture_output=True, text=True)

@@ -18,22 +18,11 @@ import xml.etree.ElementTree as ET
 import pytest
 import yaml
 
-from conftest import ROOT, STUDENTS
+from conftest import ROOT, STUDENTS, checkout_copy
 from test_students import assemble
 
 pytestmark = pytest.mark.timeout(600)
 TEMPLATE = ROOT / "templates" / "assignment"
-
-
-def checkout_copy(tmp):
-    """What `pip install` gets as NETGRADER_SOURCE: a copy of this checkout (never built in place)."""
-    source = tmp / "netgrader"
-    source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(ROOT / name, source / name)
-    for name in ("grader", "exercises", "reference"):
-        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
-    return source
 
 
 @pytest.fixture(scope="module")
