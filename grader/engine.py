@@ -26,7 +26,8 @@ from pathlib import Path
 import pytest
 
 from . import spec, student_python
-from .errors import GraderError, HarnessError, SubmissionError
+from .errors import GraderError, HarnessError
+from .i18n import submission_error
 from .exercises import find_exercise
 from .plugin import GradingRun
 from .results import GradeResult
@@ -67,7 +68,7 @@ class Grader:
         """Which file of `folder` plays which role; SubmissionError when none can be graded."""
         submission = resolve(folder, self.exercise, files)
         if not submission.files and not submission.found:
-            raise SubmissionError("submission.no_scripts", folder=str(folder), files=", ".join(self.exercise.files.values()))
+            raise submission_error("submission.no_scripts", folder=str(folder), files=", ".join(self.exercise.files.values()))
         return submission
 
     def grade(self, folder: str | Path | Submission, files: dict[str, str] | None = None,

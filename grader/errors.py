@@ -72,16 +72,12 @@ class SpecError(GraderError):
 
 class SubmissionError(GraderError):
     """The submission cannot be graded (missing, empty, not UTF-8...): a message of the catalogs,
-    so the student reads it in the report's language (grader.i18n.error_text); str() is English."""
+    so the student reads it in the report's language (grader.i18n.error_text); str() is English.
+    Made by grader.i18n.submission_error, which knows the catalogs."""
 
-    def __init__(self, key: str, **params):
-        super().__init__(key)
+    def __init__(self, key: str, english: str, **params):
+        super().__init__(english)
         self.key, self.params = key, params
-
-    def __str__(self) -> str:
-        from .i18n.en import MESSAGES
-
-        return MESSAGES[self.key].format(**self.params)
 
 
 class HarnessError(GraderError):

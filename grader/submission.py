@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .discover import junk
-from .errors import SubmissionError
+from .i18n import submission_error
 from .roles import Choice, assign, read_script
 from .spec import Exercise
 
@@ -32,28 +32,28 @@ class Submission:
 def resolve(folder: str | Path, exercise: Exercise, overrides: dict[str, str] | None = None) -> Submission:
     folder = Path(folder)
     if not folder.exists():
-        raise SubmissionError("submission.no_folder", folder=str(folder))
+        raise submission_error("submission.no_folder", folder=str(folder))
     if not folder.is_dir():
-        raise SubmissionError("submission.not_a_folder", folder=str(folder), files=", ".join(exercise.files.values()))
+        raise submission_error("submission.not_a_folder", folder=str(folder), files=", ".join(exercise.files.values()))
     folder = folder.resolve()
     found = tuple(sorted(str(p.relative_to(folder)) for p in folder.rglob("*.py") if not junk(p.relative_to(folder).parts)))
     overrides = overrides or {}
     for role in overrides:
         if role not in exercise.files:
-            raise SubmissionError("submission.no_role", role=role, exercise=exercise.id, roles=", ".join(exercise.files))
+            raise submission_error("submission.no_role", role=role, exercise=exercise.id, roles=", ".join(exercise.files))
     files, missing = {}, {}
     for role, expected in exercise.files.items():
         name = overrides.get(role, expected)
         path = (folder / name).resolve()
         if not path.is_relative_to(folder):
             if (folder / name).is_symlink():
-                raise SubmissionError("submission.link_outside", name=name, target=str(path), folder=str(folder))
-            raise SubmissionError("submission.file_outside", role=role, name=name, folder=str(folder))
+                raise submission_error("submission.link_outside", name=name, target=str(path), folder=str(folder))
+            raise submission_error("submission.file_outside", role=role, name=name, folder=str(folder))
         if path.is_file():
             check_encoding(path, name)
             files[role] = path.relative_to(folder)
         elif role in overrides:  # a mistake in the command, not the student's: said as such
-            raise SubmissionError("submission.file_not_there", role=role, name=name, folder=str(folder),
+            raise submission_error("submission.file_not_there", role=role, name=name, folder=str(folder),
                                   found=", ".join(found) or "-")
         else:
             missing[role] = name
@@ -82,7 +82,7 @@ def check_encoding(path: Path, name: str) -> None:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise SubmissionError("submission.unreadable", name=name, why=exc.strerror) from None
+        raise submission_error("submission.unreadable", name=name, why=exc.strerror) from None
     if any(CODING.match(line) for line in data.splitlines()[:2]):
         return
     try:
@@ -94,4 +94,4 @@ def check_encoding(path: Path, name: str) -> None:
             key = "submission.gbk"
         except UnicodeDecodeError:
             key = "submission.not_utf8"
-        raise SubmissionError(key, name=name, byte=f"{data[exc.start]:#04x}", line=line) from None
+        raise submission_error(key, name=name, byte=f"{data[exc.start]:#04x}", line=line) from None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import string
 
+from ..errors import SubmissionError
 from ..results import Message, printable, show_bytes
 from ..spec import Text
 from . import en, zh
@@ -63,6 +64,11 @@ def tr(lang: str, key: str, params: dict | None = None) -> str:
 
 def render(lang: str, message: Message) -> str:
     return tr(lang, message.key, message.params)
+
+
+def submission_error(key: str, **params) -> SubmissionError:
+    """A submission that cannot be graded, said by a catalog message (English as its str())."""
+    return SubmissionError(key, en.MESSAGES[key].format(**params), **params)
 
 
 def error_text(error: Exception, lang: str) -> str:
