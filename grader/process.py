@@ -183,6 +183,8 @@ class StudentProcess:
         try:
             answer = self._answer() if not stdin.closed else None
             if answer is not None:
+                if answer in self._pending:  # the check listed it for a program whose prompts say nothing:
+                    self._pending.remove(answer)  # typed where it is asked for, not again elsewhere
                 self.typed.append(Typed(answer, self.last_prompt))
                 self._stdout_at_last_line = self.stdout.size
                 stdin.write((answer + "\n").encode("utf-8"))
