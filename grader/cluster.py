@@ -26,7 +26,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from .discover import junk
+from .discover import files_of
 from .errors import GraderError
 
 CONNECT_SECONDS = 30
@@ -34,13 +34,11 @@ INSTALL = "pip install 'netgrader[dask]'"
 
 
 def pack(folder: Path) -> bytes:
-    """A folder's files as a zip (links and a Mac's junk left out, as the content hash leaves them)."""
+    """A submission's files (grader/discover.files_of: what its content hash covers) as a zip."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as packed:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
-            relative = path.relative_to(folder)
-            if not junk(relative.parts):
-                packed.write(path, relative.as_posix())
+        for relative in files_of(folder):
+            packed.write(folder / relative, relative.as_posix())
     return buffer.getvalue()
 
 

@@ -109,14 +109,19 @@ def submissions(folder: Path, unpacked: Path, leave_out: Path | None = None) -> 
     return found
 
 
+def files_of(folder: Path) -> list[Path]:
+    """A submission's files, relative to its folder, sorted: links and a Mac's junk left out.
+    What its hash covers (a resumed batch) and what travels to a cluster's worker."""
+    return sorted(path.relative_to(folder) for path in folder.rglob("*")
+                  if path.is_file() and not path.is_symlink() and not junk(path.relative_to(folder).parts))
+
+
 def content_hash(folder: Path) -> str:
     """What a submission holds, as one hash: its files' paths and bytes (junk left out), so a
     batch resumed later grades again exactly the submissions that changed."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
-        relative = path.relative_to(folder)
-        if junk(relative.parts):
-            continue
+    for relative in files_of(folder):
+        path = folder / relative
         digest.update(str(relative).encode("utf-8", "surrogateescape") + b"\0")
         with open(path, "rb") as data:
             for block in iter(lambda: data.read(1 << 20), b""):
