@@ -66,11 +66,16 @@ class Clients:
         """The student process that listens on this port (or plays the server role)."""
         return self.listeners.get(port_name) or self.sandbox.processes.get("server")
 
-    def connected(self, port_name: str, besides: str) -> list["TcpClient"]:
+    def connected(self, port_name: str, besides: str = "") -> list["TcpClient"]:
         """The grader's other TCP clients still connected to this port's server."""
         return [c for name, c in self.by_name.items() if name != besides and isinstance(c, TcpClient)
                 and c.port_name == port_name and c.sock is not None and c.sock.fileno() != -1
                 and not c.closed_by_server]
+
+    def connected_to(self, process) -> list["TcpClient"]:
+        """The grader's TCP clients still connected to this student process's servers."""
+        return [client for name, port in self.sandbox.exercise.ports.items() if self.server_of(name) is process
+                for client in self.connected(name)]
 
 
 def client_address(name: str) -> str:

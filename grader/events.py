@@ -9,7 +9,7 @@ import ast
 from dataclasses import dataclass, fields
 
 KINDS = ("start", "bind", "bind_error", "listen", "connect", "sendto", "service", "wait", "accepting",
-         "recv_after_eof", "input", "exception", "open")
+         "recv_after_eof", "input", "exception", "open", "sleep", "recv_size")
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,8 @@ class Event:
     given: str | None = None  # open: the path as the program wrote it
     write: bool = False  # open: for writing
     argv: tuple = ()  # start
+    secs: float | None = None  # sleep: how long
+    size: int | None = None  # recv_size: the buffer size a TCP socket first reads with
 
 
 NAMES = {f.name for f in fields(Event)}

@@ -108,6 +108,12 @@ class Probe:
             got = files.wait_for(self.sandbox.workdir / path, lambda data: lines_of(data) == wanted, process, within)
             lines = lines_of(got or b"")
             kind = lines_mismatch(wanted, lines, marker, written=True)
+            if kind is not None and waiting and marker and self._end_marker_line(marker, role):
+                got = files.wait_for(self.sandbox.workdir / path, lambda data: lines_of(data) == wanted, process, within)
+                lines = lines_of(got or b"")
+                kind = lines_mismatch(wanted, lines, marker, written=True)
+                if kind is None:
+                    self.sandbox.warn("warn.marker_newline", script=process.script.name, marker=marker.encode())
             if kind is None:
                 record.note = Message("note.ok")
                 return
@@ -124,6 +130,19 @@ class Probe:
             if kind == "records_missing":  # a crash or an exit explains a short file best
                 raise explain(process, kind, exited_kind=kind, **params)
             raise CheckFailed(kind, **params)
+
+    def _end_marker_line(self, marker: str, role: str) -> bool:
+        """A server that reads lines takes the end marker for one more line and waits for its
+        newline (its own client sends '#\\n'): that follows the one-record-per-line protocol.
+        Send the newline after each bare marker still unanswered; True if one was sent."""
+        process = self.sandbox.processes.get(role)
+        if process is None or not process.running:
+            return False
+        ended = [client for client in self.clients.connected_to(process)
+                 if client.last_sent.rstrip(b" ").endswith(marker.encode())]
+        for client in ended:
+            client.send(b"\n")
+        return bool(ended)
 
     def expect_browser_shows_image(self, port_name: str, path: str = "/", within: float = 10.0) -> None:
         """A real browser opened on the server's URL, as the student would type it, shows a

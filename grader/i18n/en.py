@@ -254,6 +254,8 @@ MESSAGES = {
     "warn.stand_in": "{script} reads {path}, which only exists on your computer; the grader put {fixture} there for it. Open '{fixture}' from the program's own folder (or take the path as an argument) so it runs anywhere",
     "warn.wrote_outside": "{script} writes {path}, outside its own folder; the grader let it, inside the sandbox. Write in the program's own folder (a path without '/' or '..')",
     "warn.stdout_gbk": "{script} prints in GBK (its sys.stdout is set to gbk, as for a Windows console); Linux terminals, and this grader, read UTF-8: print without changing the encoding",
+    "warn.marker_newline": "{script} stops at the line {marker}, so it waits for a newline after it; the handout's client sends {marker} alone, and your server kept waiting until the grader sent '\\n' too. Passed: your server follows its own one-record-per-line protocol. To match the handout, stop as soon as what is left is {marker}, newline or not",
+    "warn.paced_records": "{script} keeps its records apart by pausing between sends (time.sleep), the course's second remedy (控制发送的速度); the grader's server read each pause as the end of a record, so it passed. Pausing is fragile: on a busy network TCP still glues the records. The sure way is a boundary of your own, '\\n' after each record",
     "warn.client_other_host": "{script} sends to the address {address}, the handout says {expected}; the grader received it anyway",
     "warn.content_type_alias": "Content-Type {got} is not the registered name; browsers accept it, but the standard one is {expected}",
     "warn.large_file": "{path} is {size} MB: the programs see it read-only, not copied into each check; a submission needs only its programs and the files they read",

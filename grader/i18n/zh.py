@@ -248,6 +248,8 @@ MESSAGES = {
     "warn.stand_in": "{script} 读取 {path}，这个文件只在你的电脑上存在；评测程序在那里放了 {fixture}。请打开程序所在目录下的 '{fixture}'（或者把路径作为参数传入），这样程序在哪里都能运行",
     "warn.wrote_outside": "{script} 写入 {path}，在它自己的目录之外；评测程序在沙箱里让它写了。请写到程序所在的目录（路径里不要有 '/' 或 '..'）",
     "warn.stdout_gbk": "{script} 用 GBK 输出（把 sys.stdout 设成了 gbk，这是 Windows 控制台的习惯）；Linux 终端和评测程序按 UTF-8 读取：直接 print，不要改编码",
+    "warn.marker_newline": "{script} 把 {marker} 当成一行来读，要等它后面的换行；讲义的客户端只发送 {marker}（后面没有换行），你的服务器一直等到评测程序补发了 '\\n' 才结束。算通过：你的服务器遵守了自己的“每条一行”协议。要和讲义一致：剩下的内容是 {marker} 时就停止接收，不管后面有没有换行",
+    "warn.paced_records": "{script} 靠每次发送之间暂停（time.sleep）把数据分开，这是课程讲的第二种方法（控制发送的速度）；评测的服务器把每次暂停当作一条数据的结束，所以算通过。但暂停并不可靠：网络繁忙时 TCP 照样会粘包。可靠的做法是自己加消息边界，每条数据后面加 '\\n'",
     "warn.client_other_host": "{script} 发送到地址 {address}，讲义要求 {expected}；评测程序照样收到了",
     "warn.content_type_alias": "Content-Type {got} 不是标准名称；浏览器能接受，但标准写法是 {expected}",
     "warn.large_file": "{path} 有 {size} MB：程序只能读取它，不会复制到每项检查里；提交的文件夹只需要程序和程序读取的文件",

@@ -8,10 +8,14 @@ inherited pipe and the moment they happen, the events the grader waits for and e
     connect / sendto  where a client really sent (the grader warns about hard-coded ones)
     wait              a bound socket waits for data or a connection for the first time
     accepting         each call of accept(): a server back there left its last client unserved
+    recv_size         the buffer size a TCP socket first reads with (recv(5) gets a message in
+                      pieces: the grader names it)
     recv_after_eof    recv() is called again on a connection that already returned b'' (the
                       peer closed): the program spins instead of ending that connection
     input             the program now waits for a line on stdin
     open              it opens a file of its own to read or write (not Python's modules)
+    sleep             it calls time.sleep(): a client that paces its sends on purpose (the
+                      course's second remedy for glued TCP messages)
     exception         an uncaught exception, with the student's line that raised it
 
 It also steers sockets so hard-coded environments still work:
@@ -44,7 +48,7 @@ def _install(config):
             redirect[proto] = (host, int(port))
     # handout port -> where the grader's service listens (`services=3306:3306`: its database)
     services = {int(a): int(b) for a, _, b in (pair.partition(":") for pair in config.get("services", "").split(",") if pair)}
-    budget = {"sendto": 200, "connect": 200, "service": 200, "open": 200, "accept": 200}
+    budget = {"sendto": 200, "connect": 200, "service": 200, "open": 200, "accept": 200, "sleep": 20, "recv_size": 20}
 
     def emit(event, **fields):
         # One line per event, a Python literal the grader reads with ast.literal_eval
@@ -161,6 +165,7 @@ def _install(config):
     import weakref
 
     at_eof = weakref.WeakSet()  # stream sockets whose recv() returned b''
+    sized = weakref.WeakSet()  # stream sockets whose buffer size was reported
     spinning = []  # reported once per process
 
     def waits(real, receives_bytes, accepts=False):
@@ -173,6 +178,11 @@ def _install(config):
                 if key not in waiting_reported:
                     waiting_reported.add(key)
                     emit("wait", proto=key[0], port=key[1])
+                if receives_bytes and key[0] == "tcp" and args and isinstance(args[0], int) and self not in sized:
+                    sized.add(self)
+                    if budget["recv_size"] > 0:
+                        budget["recv_size"] -= 1
+                        emit("recv_size", size=args[0])
             except OSError:
                 pass
             if accepts and budget["accept"] > 0:  # each call: back in accept() with a client still connected?
@@ -223,6 +233,16 @@ def _install(config):
 
     if sys.stdin is not None:
         sys.stdin = Stdin(sys.stdin)
+
+    real_sleep = time.sleep
+
+    def sleep(secs):
+        if budget["sleep"] > 0:
+            budget["sleep"] -= 1
+            emit("sleep", secs=secs if isinstance(secs, (int, float)) else None)
+        return real_sleep(secs)
+
+    time.sleep = sleep
 
     not_student = tuple({sys.prefix, sys.base_prefix, os.path.dirname(os.path.abspath(__file__))})
 
