@@ -9,7 +9,7 @@ import ast
 from dataclasses import dataclass, fields
 
 KINDS = ("start", "bind", "bind_error", "listen", "connect", "sendto", "service", "wait", "accepting",
-         "recv_after_eof", "input", "exception", "open", "sleep", "recv_size")
+         "recv_after_eof", "input", "exception", "open", "sleep", "recv_full")
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Event:
     write: bool = False  # open: for writing
     argv: tuple = ()  # start
     secs: float | None = None  # sleep: how long
-    size: int | None = None  # recv_size: the buffer size a TCP socket first reads with
+    size: int | None = None  # recv_full: the buffer size of a TCP recv() that came back full
 
 
 NAMES = {f.name for f in fields(Event)}

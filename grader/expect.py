@@ -220,6 +220,32 @@ def unread_bytes(pid: int, ports: set[int]) -> bool:
     return False
 
 
+CUT_BY_BUFFER = ("wrong_output", "wrong_reply", "no_reply", "said_more", "truncated", "not_utf8", "wrong_data")
+
+
+def blocked_in_recv(process: StudentProcess) -> bool:
+    """The program sleeps in a receive: the spy's last word was that a socket started to wait."""
+    events = process.events
+    return bool(events) and events[-1].kind == "wait" and process.idle()
+
+
+def uncalled_input_readers(script: Path) -> list[str]:
+    """The functions of `script` that read the keyboard (call input()) but that nothing calls:
+    the program ends without reading what was typed."""
+    import ast
+
+    try:
+        tree = ast.parse(script.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return []
+    readers = [node.name for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+               and any(isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "input"
+                       for call in ast.walk(node))]
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} | \
+           {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    return [name for name in readers if name not in used]
+
+
 def explain(process: StudentProcess | None, kind: str, since: float = 0.0, exited_kind: str = "exited",
             **params) -> CheckFailed:
     """A failure of `kind`, unless the process's own fate explains it better: an uncaught
@@ -236,6 +262,12 @@ def explain(process: StudentProcess | None, kind: str, since: float = 0.0, exite
     exception = next((e for e in reversed(process.events_of("exception")) if e.t >= since), None)
     if exception is None and not process.running:
         exception = process.exception
+    full = process.events_of("recv_full")
+    if full and kind in CUT_BY_BUFFER:
+        params["recv_size"] = full[0].size
+    if process.pending_lines and not process.events_of("input"):
+        params["unread_input"] = True
+        params["uncalled"] = ", ".join(f"{name}()" for name in uncalled_input_readers(process.cwd / process.script))
     if exception is not None:
         where = exception.where or (None, None, None, "")
         params.update(

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from .errors import CheckFailed
-from .expect import POLL_SECONDS, decode, explain, file_mismatch, lines_mismatch, lines_of, other_encoding, text_lines
+from .expect import POLL_SECONDS, blocked_in_recv, decode, explain, file_mismatch, lines_mismatch, lines_of, other_encoding, text_lines
 from .results import Message
 
 SYNC_MARKER = b"\x00netgrader-sync\x00"
@@ -285,6 +285,8 @@ class TcpPeer(Peer):
                 raise explain(process, "not_sent", exited_kind="not_sent", within=within, expected=[name])
             if got != data:
                 kind, params = file_mismatch(name, got, data)
+                if process is not None and process.running:  # and then waits for an answer nobody sends?
+                    params["waiting_recv"] = blocked_in_recv(process)
                 if kind == "file_appended":  # one upload here: the extra bytes came before the file
                     extra = got[: len(got) - len(data)]
                     raise CheckFailed("sent_before_file", **params, extra=extra, extra_size=len(extra))

@@ -24,7 +24,7 @@ from .clients import Clients, TcpClient, UdpClient
 from .httpclient import HttpClient
 from .errors import CheckFailed, HarnessError
 from . import browser, database, files
-from .expect import LOCAL_HOSTS, POLL_SECONDS, Expect, explain, file_mismatch, lines_mismatch, lines_of, text_lines
+from .expect import LOCAL_HOSTS, POLL_SECONDS, Expect, blocked_in_recv, explain, file_mismatch, lines_mismatch, lines_of, text_lines
 from .peers import TcpPeer, UdpPeer, load_table
 from .process import StudentProcess
 from .results import Message
@@ -346,10 +346,8 @@ class Student:
         kind = "exit" if code is not None else "exit_any"
         with self.sandbox.step(kind, script=self.process.script.name, code=code) as record:
             if not self.process.wait_exit(within):
-                events = self.process.events
-                waiting_recv = bool(events) and events[-1].kind == "wait" and self.process.idle()
                 raise CheckFailed("did_not_exit", script=self.process.script.name, within=within, prompt=self._prompt(),
-                                  waiting_recv=waiting_recv)
+                                  waiting_recv=blocked_in_recv(self.process))
             if code is not None and self.process.returncode != code:
                 raise explain(self.process, "wrong_exit_status", exited_kind="wrong_exit_status", expected=code)
             record.note = Message("note.exited", {"status": self.process.returncode})

@@ -209,6 +209,12 @@ class StudentProcess:
         return None if self.returncode is None else self._stopped_by(self.returncode)
 
     @property
+    def pending_lines(self) -> list[str]:
+        """The lines the check still has to type: the program has not asked for them."""
+        with self.changed:
+            return list(self._pending)
+
+    @property
     def running(self) -> bool:
         return self.returncode is None
 

@@ -92,6 +92,8 @@ def said(failure: Failure) -> list[Message]:
     if cause and has(f"cause.{cause}"):
         lines.append(Message(f"cause.{cause}", params))
     for flag, key in (("exc_line", "detail.where"), ("waiting_recv", "detail.waiting_recv"),
+                      ("recv_size", "detail.recv_size"), ("unread_input", "detail.unread_input"),
+                      ("uncalled", "detail.uncalled"),
                       ("in_thread", "detail.thread"), ("gbk_text", "detail.gbk")):
         if params.get(flag):
             lines.append(Message(key, params))
@@ -113,6 +115,10 @@ def hints(failure: Failure, help_text=None) -> list[Message]:
     limit = limit_hint(exc_type, params.get("exc_errno"), exc_message)
     if limit:
         return [Message(limit, vars(LIMITS))]
+    if params.get("recv_size"):  # a small buffer came back full: the message was cut, whatever the check
+        return [Message("hint.recv_size", params)]
+    if params.get("unread_input") and failure.kind not in CRASHES:  # it never read what was typed
+        return [Message("hint.unread_input", params)]
     if failure.kind in PRECISE:  # the cause is certain: its hint fits better than the check's help
         return [Message(f"hint.{failure.kind}", params)]
     if failure.kind == "missing_file":  # no check's help is about a file that is not there
@@ -134,7 +140,7 @@ def hints(failure: Failure, help_text=None) -> list[Message]:
         return [Message("hint.exc.TypeError.bytes")]
     if exc_type == "UnicodeDecodeError" and "'gbk'" in exc_message:
         return [Message("hint.decode_gbk")]
-    if params.get("waiting_recv"):
+    if params.get("waiting_recv") and failure.kind == "did_not_exit":  # a file it sent wrong says more
         return [Message("hint.waiting_recv")]
     if exc_type in ("OSError", "PermissionError") and params.get("exc_errno") in (errno.EROFS, errno.EACCES):
         return [Message("hint.read_only")]

@@ -6,10 +6,11 @@ inherited pipe and the moment they happen, the events the grader waits for and e
 
     bind / listen     readiness within a millisecond, and the port and address really used
     connect / sendto  where a client really sent (the grader warns about hard-coded ones)
-    wait              a bound socket waits for data or a connection for the first time
+    wait              a socket starts to wait for data or a connection (again after the program
+                      did something else: the last event a wait means it is blocked there)
     accepting         each call of accept(): a server back there left its last client unserved
-    recv_size         the buffer size a TCP socket first reads with (recv(5) gets a message in
-                      pieces: the grader names it)
+    recv_full         a TCP recv() with a small buffer came back full: recv(5) gets "hello
+                      server" in pieces (the grader names the buffer size)
     recv_after_eof    recv() is called again on a connection that already returned b'' (the
                       peer closed): the program spins instead of ending that connection
     input             the program now waits for a line on stdin
@@ -48,12 +49,16 @@ def _install(config):
             redirect[proto] = (host, int(port))
     # handout port -> where the grader's service listens (`services=3306:3306`: its database)
     services = {int(a): int(b) for a, _, b in (pair.partition(":") for pair in config.get("services", "").split(",") if pair)}
-    budget = {"sendto": 200, "connect": 200, "service": 200, "open": 200, "accept": 200, "sleep": 20, "recv_size": 20}
+    budget = {"sendto": 200, "connect": 200, "service": 200, "open": 200, "accept": 200, "sleep": 20, "recv_full": 1,
+              "wait": 1000}
+    last_emitted = [None]  # the last event: ("wait", key) while the program still waits on that socket
+    SMALL_BUFFER = 1024  # recv(5) that comes back full cuts "hello server"; recv(1024) full is an upload
 
     def emit(event, **fields):
         # One line per event, a Python literal the grader reads with ast.literal_eval
         # (json would cost this start-up its `re` import).
         fields["ev"] = event
+        last_emitted[0] = event
         fields["pid"] = os.getpid()
         fields["t"] = time.monotonic()
         line = repr(fields)
@@ -161,35 +166,37 @@ def _install(config):
         report_destination("sendto", self, address, effective)
         return real_sendto(self, *args[:-1], effective)
 
-    waiting_reported = set()
     import weakref
 
     at_eof = weakref.WeakSet()  # stream sockets whose recv() returned b''
-    sized = weakref.WeakSet()  # stream sockets whose buffer size was reported
     spinning = []  # reported once per process
 
     def waits(real, receives_bytes, accepts=False):
-        """Wrap a receiving call: the first time a bound socket waits, the program is serving;
-        a second b'' from the same connection means the program loops on a closed connection."""
+        """Wrap a receiving call: a socket that starts to wait after the program did something
+        else is reported (the first time a bound socket waits, the program is serving; the last
+        event being a wait means it is blocked there); a small TCP buffer that comes back full
+        cuts messages; a second b'' from the same connection means the program loops on a
+        closed connection."""
 
         def wrapper(self, *args, **kwargs):
             try:
                 key = (proto_of(self), self.getsockname()[1] if self.family in (socket.AF_INET, socket.AF_INET6) else 0)
-                if key not in waiting_reported:
-                    waiting_reported.add(key)
+                if last_emitted[0] != ("wait", key) and budget["wait"] > 0:
+                    budget["wait"] -= 1
                     emit("wait", proto=key[0], port=key[1])
-                if receives_bytes and key[0] == "tcp" and args and isinstance(args[0], int) and self not in sized:
-                    sized.add(self)
-                    if budget["recv_size"] > 0:
-                        budget["recv_size"] -= 1
-                        emit("recv_size", size=args[0])
+                    last_emitted[0] = ("wait", key)
             except OSError:
                 pass
             if accepts and budget["accept"] > 0:  # each call: back in accept() with a client still connected?
                 budget["accept"] -= 1
                 emit("accepting")
             result = real(self, *args, **kwargs)
-            if receives_bytes and not result and not spinning and self.type & 0xF == socket.SOCK_STREAM:
+            stream = self.type & 0xF == socket.SOCK_STREAM
+            if receives_bytes and stream and result and args and isinstance(args[0], int) and budget["recv_full"] > 0 \
+                    and len(result) == args[0] < SMALL_BUFFER:
+                budget["recv_full"] -= 1
+                emit("recv_full", size=args[0])
+            if receives_bytes and not result and not spinning and stream:
                 if self in at_eof:
                     spinning.append(True)
                     emit("recv_after_eof")
