@@ -229,21 +229,36 @@ def blocked_in_recv(process: StudentProcess) -> bool:
     return bool(events) and events[-1].kind == "wait" and process.idle()
 
 
-def uncalled_input_readers(script: Path) -> list[str]:
-    """The functions of `script` that read the keyboard (call input()) but that nothing calls:
-    the program ends without reading what was typed."""
+def uncalled_input_readers(script: Path) -> tuple[list[str], str]:
+    """The functions of `script` that read the keyboard (call input()) but that nothing calls,
+    and the guard that is never true when their only call sits under one (`if __name__ ==
+    'main':`, for '__main__'): the program ends without reading what was typed."""
     import ast
 
     try:
         tree = ast.parse(script.read_bytes())
     except (OSError, SyntaxError, ValueError):
-        return []
+        return [], ""
+    dead = [node for node in ast.walk(tree) if isinstance(node, ast.If) and _never_main(node.test)]
+    in_dead = {id(inner) for guard in dead for statement in guard.body for inner in ast.walk(statement)}
     readers = [node.name for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
                and any(isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "input"
                        for call in ast.walk(node))]
-    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} | \
-           {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
-    return [name for name in readers if name not in used]
+    used = {node.id if isinstance(node, ast.Name) else node.attr for node in ast.walk(tree)
+            if isinstance(node, (ast.Name, ast.Attribute)) and id(node) not in in_dead}
+    uncalled = [name for name in readers if name not in used]
+    guard = ast.get_source_segment(script.read_text("utf-8", "replace"), dead[0].test) if dead and uncalled else ""
+    return uncalled, f"if {guard}:" if guard else ""
+
+
+def _never_main(test) -> bool:
+    """`__name__ == 'main'` (or any text but '__main__'): a test that is never true."""
+    import ast
+
+    return isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq) \
+        and any(isinstance(side, ast.Name) and side.id == "__name__" for side in (test.left, *test.comparators)) \
+        and any(isinstance(side, ast.Constant) and isinstance(side.value, str) and side.value != "__main__"
+                for side in (test.left, *test.comparators))
 
 
 def explain(process: StudentProcess | None, kind: str, since: float = 0.0, exited_kind: str = "exited",
@@ -267,7 +282,9 @@ def explain(process: StudentProcess | None, kind: str, since: float = 0.0, exite
         params["recv_size"] = full[0].size
     if process.pending_lines and not process.events_of("input"):
         params["unread_input"] = True
-        params["uncalled"] = ", ".join(f"{name}()" for name in uncalled_input_readers(process.cwd / process.script))
+        uncalled, guard = uncalled_input_readers(process.cwd / process.script)
+        names = ", ".join(f"{name}()" for name in uncalled)
+        params.update(uncalled=names, dead_guard="") if not guard else params.update(uncalled="", dead_guard=guard, guarded=names)
     if exception is not None:
         where = exception.where or (None, None, None, "")
         params.update(

@@ -93,7 +93,7 @@ def said(failure: Failure) -> list[Message]:
         lines.append(Message(f"cause.{cause}", params))
     for flag, key in (("exc_line", "detail.where"), ("waiting_recv", "detail.waiting_recv"),
                       ("recv_size", "detail.recv_size"), ("unread_input", "detail.unread_input"),
-                      ("uncalled", "detail.uncalled"),
+                      ("dead_guard", "detail.dead_guard"), ("uncalled", "detail.uncalled"),
                       ("in_thread", "detail.thread"), ("gbk_text", "detail.gbk")):
         if params.get(flag):
             lines.append(Message(key, params))
@@ -118,7 +118,7 @@ def hints(failure: Failure, help_text=None) -> list[Message]:
     if params.get("recv_size"):  # a small buffer came back full: the message was cut, whatever the check
         return [Message("hint.recv_size", params)]
     if params.get("unread_input") and failure.kind not in CRASHES:  # it never read what was typed
-        return [Message("hint.unread_input", params)]
+        return [Message("hint.dead_guard" if params.get("dead_guard") else "hint.unread_input", params)]
     if failure.kind in PRECISE:  # the cause is certain: its hint fits better than the check's help
         return [Message(f"hint.{failure.kind}", params)]
     if failure.kind == "missing_file":  # no check's help is about a file that is not there
