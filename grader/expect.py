@@ -280,7 +280,7 @@ def explain(process: StudentProcess | None, kind: str, since: float = 0.0, exite
     full = process.events_of("recv_full")
     if full and kind in CUT_BY_BUFFER:
         params["recv_size"] = full[0].size
-    if process.pending_lines and not process.events_of("input"):
+    if not process.running and process.pending_lines and not process.events_of("input"):  # ended, never asked
         params["unread_input"] = True
         uncalled, guard = uncalled_input_readers(process.cwd / process.script)
         names = ", ".join(f"{name}()" for name in uncalled)

@@ -174,7 +174,8 @@ def check_of(item) -> spec.Check:
     check_id = meta.get("id") or item.name.removeprefix("test_").replace("_", "-")
     title = meta.get("title") or {"zh": check_id, "en": check_id}
     needs = meta.get("needs") or ()
-    help_text = meta.get("help")
+    help_text = dict(meta.get("help") or {})
+    help_for = help_text.pop("for", ())
     return spec.Check(
         id=check_id,
         title=spec.Text(**title),
@@ -184,6 +185,7 @@ def check_of(item) -> spec.Check:
         needs=(needs,) if isinstance(needs, str) else tuple(needs),
         hidden=meta.get("hidden", False),
         help=spec.Text(**help_text) if help_text else None,
+        help_for=(help_for,) if isinstance(help_for, str) else tuple(help_for),
         level=meta.get("level", "required"),
         source=Path(item.path),
     )

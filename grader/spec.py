@@ -16,7 +16,7 @@ from typing import Any, Mapping
 
 import yaml
 
-from .errors import SpecError
+from .errors import FAILURE_KINDS, SpecError
 
 LANGS = ("zh", "en")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -296,6 +296,7 @@ class Check:
     needs: tuple[str, ...] = ()
     hidden: bool = False
     help: Text | None = None
+    help_for: tuple[str, ...] = ()  # the failure kinds the help was written for (empty: every failure)
     level: str = "required"  # or "advisory": a failure warns, costs the points, fails only under --strict
     source: Path | None = None  # where a teacher's Python check is written (None: the exercise's YAML)
 
@@ -457,12 +458,29 @@ def _expect_keys(where, mapping, allowed, required, what):
             raise where.error(where.line_of(mapping), f"{what} needs the key {key!r}")
 
 
-def _text(where, mapping, key, parent) -> Text:
+def _text(where, mapping, key, parent, also=()) -> Text:
     value = parent[key]
     line = where.line_of(parent, key)
-    if not isinstance(value, dict) or set(value) != set(LANGS) or not all(isinstance(v, str) for v in value.values()):
+    texts = {k: v for k, v in value.items() if k not in also} if isinstance(value, dict) else None
+    if texts is None or set(texts) != set(LANGS) or not all(isinstance(v, str) for v in texts.values()):
         raise where.error(line, f"{key!r} must give a text for each of: zh, en")
     return Text(zh=value["zh"], en=value["en"])
+
+
+def _help_for(where, raw) -> tuple[str, ...]:
+    """`help: {zh, en, for: [wrong_reply, no_reply]}`: the failures a check's help was written
+    for. Any other failure gets the hint of what happened instead (a missing file is not told
+    how to send a line)."""
+    kinds = raw["help"].get("for", []) if isinstance(raw.get("help"), dict) else []
+    kinds = [kinds] if isinstance(kinds, str) else kinds
+    line = where.line_of(raw["help"], "for") if kinds else 0
+    if not isinstance(kinds, list) or not all(isinstance(kind, str) for kind in kinds):
+        raise where.error(line, "help's `for` must list failure kinds, e.g. [wrong_reply, no_reply]")
+    unknown = [kind for kind in kinds if kind not in FAILURE_KINDS]
+    if unknown:
+        raise where.error(line, f"help's `for` names {', '.join(map(repr, unknown))}, which is no failure kind; "
+                          f"the kinds are: {', '.join(FAILURE_KINDS)}")
+    return tuple(kinds)
 
 
 def _exercise(data, path: Path, where: _Where) -> Exercise:
@@ -626,7 +644,8 @@ def _check(raw, where, files, ports, earlier_levels: dict[str, str]) -> Check:
         points=points,
         needs=needs,
         hidden=bool(raw.get("hidden", False)),
-        help=_text(where, raw, "help", raw) if "help" in raw else None,
+        help=_text(where, raw, "help", raw, also=("for",)) if "help" in raw else None,
+        help_for=_help_for(where, raw),
         level=level,
     )
 

@@ -77,7 +77,7 @@ def decide(check: Check, exercise: Exercise, sandbox=None, error: BaseException 
         failure.script = failure.params.get("script")
         failure.line = failure.params.get("exc_line")
         failure.said = said(failure)
-        failure.hints = hints(failure, check.help)
+        failure.hints = hints(failure, check.help if not check.help_for or failure.kind in check.help_for else None)
     if result.status == PASSED:
         result.points = check.points
     return result
@@ -104,7 +104,8 @@ def said(failure: Failure) -> list[Message]:
 
 def hints(failure: Failure, help_text=None) -> list[Message]:
     """A limit of the sandbox that stopped the program first (no teacher's help fits that);
-    then the teacher's help for the check when it has one; else what the failure suggests."""
+    then the teacher's help for the check when it has one written for this failure; else what
+    the failure suggests."""
     params = failure.params
     exc_type = params.get("exc_type")
     exc_message = str(params.get("exc_message", ""))

@@ -87,6 +87,9 @@ def test_a_good_exercise_loads_with_defaults(tmp_path):
         ("checks:", "database:\n  name: dict\n  tables:\n    words: {columns: [id, word]}\nchecks:", 10,
          "table 'words' needs the key 'rows'"),
         ("checks:", "database: {name: dict, port: 3306}\nchecks:", 7, "database needs the key 'tables'"),
+        ("    steps:", "    help: {zh: 帮助, en: help, for: [wrong_anwser]}\n    steps:", 10,
+         "help's `for` names 'wrong_anwser', which is no failure kind"),
+        ("    steps:", "    help: {zh: 帮助, en: help, hint: extra}\n    steps:", 10, "'help' must give a text for each of: zh, en"),
     ],
 )
 def test_errors_name_the_line_and_what_was_expected(tmp_path, old, new, line, words):
@@ -106,6 +109,20 @@ def test_validate_reports_a_bad_file_without_a_traceback(tmp_path):
     assert done.returncode == 2
     assert f"{path}:12: unknown step 'listenning'" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_help_names_the_failures_it_was_written_for(tmp_path):
+    text = GOOD.replace("    steps:", "    help: {zh: 帮助, en: help, for: [not_listening, wrong_port]}\n    steps:")
+    check = spec.load(write(tmp_path, text)).check("server-listens")
+    assert check.help.en == "help" and check.help_for == ("not_listening", "wrong_port")
+
+
+def test_every_help_of_the_course_names_its_failures():
+    """One rule for hints: a check's help shows only for the failures it was written for, so
+    the course's helps all say which (grader/verdict.py gives any other failure its own hint)."""
+    unnamed = [f"{path.name}: {check.id}" for path in sorted((ROOT / "exercises").glob("*.yaml"))
+               for check in spec.load(path).checks if check.help is not None and not check.help_for]
+    assert unnamed == []
 
 
 def test_every_shipped_exercise_validates():

@@ -13,6 +13,7 @@ expect.yaml:
                                              and fails under --strict
     warnings: [warn.other_port, ...]         optional: warning keys the report must carry
     says: {check-id: words, ...}             optional: words the check's failure message holds
+    hint: {check-id: words, ...}             optional: words the check's hint holds
     needs_bubblewrap: true                   optional: it names paths of the student's computer,
                                              which only bubblewrap's view can recreate
     missing: [client]                        optional: roles left out on purpose
@@ -128,6 +129,8 @@ def test_broken_submission_fails_as_expected(graded, folder):
                 assert check["skip_reason"]
     for check_id, words in (expect.get("says") or {}).items():
         assert words in statuses[check_id]["message"], text
+    for check_id, words in (expect.get("hint") or {}).items():  # the hint belongs to the failure that happened
+        assert words in " ".join(statuses[check_id]["hints"]), text
     warned = {w for c in report["checks"] for w in c["warnings"]}
     for key in expect.get("warnings") or ():
         assert any(key_matches(key, w) for w in warned), f"no warning {key}: {warned}\n{text}"
