@@ -229,6 +229,13 @@ def blocked_in_recv(process: StudentProcess) -> bool:
     return bool(events) and events[-1].kind == "wait" and process.idle()
 
 
+def never_read_input(process: StudentProcess) -> bool:
+    """The program ended without asking for a line of what was to be typed, and without
+    waiting for the network either: what it should have done first never ran (a server that
+    ends on a message it received did run; its input was only to come later)."""
+    return not process.running and bool(process.pending_lines) and not process.events_of("input", "wait")
+
+
 def uncalled_input_readers(script: Path) -> tuple[list[str], str]:
     """The functions of `script` that read the keyboard (call input()) but that nothing calls,
     and the guard that is never true when their only call sits under one (`if __name__ ==
@@ -280,11 +287,6 @@ def explain(process: StudentProcess | None, kind: str, since: float = 0.0, exite
     full = process.events_of("recv_full")
     if full and kind in CUT_BY_BUFFER:
         params["recv_size"] = full[0].size
-    if not process.running and process.pending_lines and not process.events_of("input"):  # ended, never asked
-        params["unread_input"] = True
-        uncalled, guard = uncalled_input_readers(process.cwd / process.script)
-        names = ", ".join(f"{name}()" for name in uncalled)
-        params.update(uncalled=names, dead_guard="") if not guard else params.update(uncalled="", dead_guard=guard, guarded=names)
     if exception is not None:
         where = exception.where or (None, None, None, "")
         params.update(
@@ -304,6 +306,10 @@ def explain(process: StudentProcess | None, kind: str, since: float = 0.0, exite
                                    **params)
             return CheckFailed("decode_error", cause=kind, **params)
         return CheckFailed("crashed", cause=kind, **params)
+    if never_read_input(process):
+        uncalled, guard = uncalled_input_readers(process.cwd / process.script)
+        names = ", ".join(f"{name}()" for name in uncalled)
+        params.update(unread_input=True, uncalled=names if not guard else "", dead_guard=guard, guarded=names)
     if process.running and kind in ("wrong_output", "no_reply") and back_in_accept(process, since):
         return CheckFailed("back_to_accept", cause=kind, **params)
     if not process.running and process.limit_hit() is not None:

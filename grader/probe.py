@@ -124,9 +124,11 @@ class Probe:
                 kind = "ignores_marker"
             elif got is None:
                 raise files.missing(self.sandbox, process, path)
-            shown = lines or Message("note.file_empty")  # "-" would puzzle: say the file is empty
+            blank = bool(got) and not lines  # line ends without their text: each recv() split on its own
+            shown = lines or Message("note.file_blank" if blank else "note.file_empty", {"count": (got or b"").count(b"\n")})
             params = dict(where=path, path=path, expected=wanted, actual=shown, count=len(lines),
-                          expected_count=len(wanted), marker=(marker or "").encode(), within=within)
+                          expected_count=len(wanted), marker=(marker or "").encode(), within=within,
+                          **({"variant": "blank"} if blank else {}))
             if kind == "records_missing":  # a crash or an exit explains a short file best
                 raise explain(process, kind, exited_kind=kind, **params)
             raise CheckFailed(kind, **params)
