@@ -179,7 +179,7 @@ class TcpPeer(Peer):
 
     def __init__(self, *args, **kwargs):
         self.received = bytearray()
-        self.arrivals: list[tuple[float, bytes]] = []  # (when, bytes) of each read: where the pauses were
+        self.arrivals: list[tuple[float, int]] = []  # (when, where in `received` it ended) of each read
         self.open_connections = 0
         self.connections_seen = 0
         self._marker: tuple | None = None
@@ -213,7 +213,7 @@ class TcpPeer(Peer):
                     with self.changed:
                         if data:
                             self.received += data
-                            self.arrivals.append((time.monotonic(), data))
+                            self.arrivals.append((time.monotonic(), len(self.received)))
                         else:
                             self.open_connections -= 1
                         self.changed.notify_all()
@@ -327,13 +327,12 @@ class TcpPeer(Peer):
         """The lines as a server reads them when each pause of the client ends a message: what
         arrived together, split at its newlines, one piece per pause."""
         with self.changed:
-            arrivals = list(self.arrivals)
-        pieces: list[bytearray] = []
-        last = None
-        for when, data in arrivals:
-            if last is None or when - last >= PAUSE_SECONDS:
-                pieces.append(bytearray())
-            pieces[-1] += data
-            last = when
-        return [line for piece in pieces for line in lines_of(bytes(piece))]
+            arrivals, received = list(self.arrivals), bytes(self.received)
+        cuts, last = [0], None
+        for when, end in arrivals:
+            if last is not None and when - last[0] >= PAUSE_SECONDS:
+                cuts.append(last[1])
+            last = (when, end)
+        cuts.append(len(received))
+        return [line for start, end in zip(cuts, cuts[1:]) for line in lines_of(received[start:end])]
 
