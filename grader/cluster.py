@@ -123,7 +123,10 @@ def grade_on_worker(packed_exercise: bytes, yaml_name: str, digest: str, packed_
             _EXERCISES[digest] = home / f"exercise-{digest}" / yaml_name
         key = (threading.get_ident(), digest, lang, isolation)
         if key not in _SLOTS:
-            _SLOTS[key] = Slot(_EXERCISES[digest], lang, isolation, home / f"worker-{len(_SLOTS)}.log", exercise_named)
+            # tmp: a grading cut short by the worker's death leaves its sandbox in the worker's folder,
+            # which the next worker on the machine removes
+            _SLOTS[key] = Slot(_EXERCISES[digest], lang, isolation, home / f"worker-{len(_SLOTS)}.log", exercise_named,
+                               tmp=home)
         slot = _SLOTS[key]
     with tempfile.TemporaryDirectory(prefix="submission-", dir=home) as folder:
         with zipfile.ZipFile(io.BytesIO(packed_submission)) as packed:

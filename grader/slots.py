@@ -30,13 +30,14 @@ STOP_WITHIN = 15.0  # seconds a worker asked to stop may take to clean up before
 class Worker:
     """One warm worker process and the one grading it is asked at a time."""
 
-    def __init__(self, exercise: Path, lang: str, isolation: str | None, log: Path):
+    def __init__(self, exercise: Path, lang: str, isolation: str | None, log: Path, tmp: Path | None = None):
         argv = [sys.executable, "-m", "grader.worker", str(exercise), lang, *([isolation] if isolation else [])]
         if shutil.which("setpriv"):  # a batch killed outright takes its workers with it (they clean up on TERM)
             argv = ["setpriv", "--pdeathsig", "TERM", "--", *argv]
         self._log = open(log, "ab")
+        env = {**os.environ, "TMPDIR": str(tmp)} if tmp is not None else None  # its sandboxes go there
         self.process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
-                                        start_new_session=True)
+                                        start_new_session=True, env=env)
         self._buffer = b""
 
     def grade(self, job: dict, deadline: float) -> dict | None:
@@ -95,8 +96,9 @@ class Slot:
     dies or passes a grading's deadline. A grader error is tried once more; a student's hang is
     a verdict, never a retry."""
 
-    def __init__(self, exercise: Path, lang: str, isolation: str | None, log: Path, named: str | None = None):
-        self._start = lambda: Worker(exercise, lang, isolation, log)
+    def __init__(self, exercise: Path, lang: str, isolation: str | None, log: Path, named: str | None = None,
+                 tmp: Path | None = None):
+        self._start = lambda: Worker(exercise, lang, isolation, log, tmp)
         self._worker: Worker | None = None
         self._named = named  # the exercise as the teacher named it, for the reports' rerun lines
 
