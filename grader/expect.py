@@ -4,6 +4,7 @@ probe API (grader/probe.py)."""
 
 from __future__ import annotations
 
+import ast
 import codecs
 import re
 import unicodedata
@@ -240,10 +241,9 @@ def uncalled_input_readers(script: Path) -> tuple[list[str], str]:
     """The functions of `script` that read the keyboard (call input()) but that nothing calls,
     and the guard that is never true when their only call sits under one (`if __name__ ==
     'main':`, for '__main__'): the program ends without reading what was typed."""
-    import ast
-
     try:
-        tree = ast.parse(script.read_bytes())
+        source = script.read_text("utf-8", "replace")
+        tree = ast.parse(source)
     except (OSError, SyntaxError, ValueError):
         return [], ""
     dead = [node for node in ast.walk(tree) if isinstance(node, ast.If) and _never_main(node.test)]
@@ -254,14 +254,12 @@ def uncalled_input_readers(script: Path) -> tuple[list[str], str]:
     used = {node.id if isinstance(node, ast.Name) else node.attr for node in ast.walk(tree)
             if isinstance(node, (ast.Name, ast.Attribute)) and id(node) not in in_dead}
     uncalled = [name for name in readers if name not in used]
-    guard = ast.get_source_segment(script.read_text("utf-8", "replace"), dead[0].test) if dead and uncalled else ""
+    guard = ast.get_source_segment(source, dead[0].test) if dead and uncalled else ""
     return uncalled, f"if {guard}:" if guard else ""
 
 
 def _never_main(test) -> bool:
     """`__name__ == 'main'` (or any text but '__main__'): a test that is never true."""
-    import ast
-
     return isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq) \
         and any(isinstance(side, ast.Name) and side.id == "__name__" for side in (test.left, *test.comparators)) \
         and any(isinstance(side, ast.Constant) and isinstance(side.value, str) and side.value != "__main__"

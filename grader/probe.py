@@ -105,13 +105,14 @@ class Probe:
         wanted = text_lines("\n".join(equals))
         process = self.sandbox.processes.get(role)
         with self.sandbox.step("file_lines", path=path, expected=list(equals)) as record:
-            got = files.wait_for(self.sandbox.workdir / path, lambda data: lines_of(data) == wanted, process, within)
-            lines = lines_of(got or b"")
-            kind = lines_mismatch(wanted, lines, marker, written=True)
-            if kind is not None and waiting and marker and self._end_marker_line(marker, role):
+            def written():  # the file once right, or once the program can write no more
                 got = files.wait_for(self.sandbox.workdir / path, lambda data: lines_of(data) == wanted, process, within)
                 lines = lines_of(got or b"")
-                kind = lines_mismatch(wanted, lines, marker, written=True)
+                return got, lines, lines_mismatch(wanted, lines, marker, written=True)
+
+            got, lines, kind = written()
+            if kind is not None and waiting and marker and self._end_marker_line(marker, role):
+                got, lines, kind = written()
                 if kind is None:
                     self.sandbox.warn("warn.marker_newline", script=process.script.name, marker=marker.encode())
             if kind is None:
