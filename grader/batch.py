@@ -24,6 +24,7 @@ from pathlib import Path
 from . import discover, spec, version
 from .errors import GraderError
 from .exercises import find_exercise, rerun_name
+from .i18n import render
 from .slots import Slot
 from .store import Row, Store
 
@@ -85,7 +86,8 @@ def run(exercise_name: str, submissions: Path, out: Path, jobs: int | None = Non
     unreadable: list[Row] = []
     for item in found:
         if item.folder is None:
-            unreadable.append(Row(item.student, exercise.id, "", ex_hash, version, "not_gradable", reason=item.problem))
+            unreadable.append(Row(item.student, exercise.id, "", ex_hash, version, "not_gradable",
+                                  reason=render(lang, item.problem)))
             continue
         content = discover.content_hash(item.folder)
         if done.get(item.student) == (content, ex_hash, version):

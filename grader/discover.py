@@ -18,6 +18,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from .results import Message
+
 JUNK_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 JUNK_FOLDERS = {"__MACOSX", "__pycache__", ".git", ".idea", ".vscode", "venv", ".venv"}
 UNPACKED_MAX_BYTES = 512 * 1024 * 1024  # a class's submission is programs and a picture or two
@@ -32,11 +34,15 @@ class Found:
     student: str  # the folder's name, or the zip's without .zip
     source: Path  # the folder or the zip as handed in
     folder: Path | None  # where its files are (the zip unpacked); None when it cannot be graded
-    problem: str | None = None  # why it cannot be graded, in words
+    problem: Message | None = None  # why it cannot be graded, in the report's words
 
 
 class ZipRefused(Exception):
-    """A zip that is not unpacked: what is wrong with it, in words."""
+    """A zip that is not unpacked: what is wrong with it, a catalog message (batch.zip_*)."""
+
+    def __init__(self, key: str, **params):
+        super().__init__(key)
+        self.message = Message(key, params)
 
 
 def member_name(info: zipfile.ZipInfo) -> str:
@@ -60,9 +66,9 @@ def unpack(archive: Path, target: Path) -> None:
         with zipfile.ZipFile(archive) as zipped:
             members = zipped.infolist()
             if len(members) > MEMBERS_MAX:
-                raise ZipRefused(f"it holds {len(members)} files (at most {MEMBERS_MAX})")
+                raise ZipRefused("batch.zip_many", count=len(members), most=MEMBERS_MAX)
             if sum(m.file_size for m in members) > UNPACKED_MAX_BYTES:
-                raise ZipRefused(f"it unpacks to more than {UNPACKED_MAX_BYTES // 2**20} MB")
+                raise ZipRefused("batch.zip_big", mb=UNPACKED_MAX_BYTES // 2**20)
             if target.exists():
                 shutil.rmtree(target)
             target.mkdir(parents=True)
@@ -71,7 +77,7 @@ def unpack(archive: Path, target: Path) -> None:
                 if info.is_dir() or not name.parts or junk(name.parts):
                     continue
                 if name.is_absolute() or ".." in name.parts or ":" in name.parts[0]:
-                    raise ZipRefused(f"a file in it names a place outside its folder: {name}")
+                    raise ZipRefused("batch.zip_outside", name=str(name))
                 if stat.S_ISLNK(info.external_attr >> 16):
                     continue  # a link: never followed, never made
                 path = target.joinpath(*name.parts)
@@ -79,7 +85,7 @@ def unpack(archive: Path, target: Path) -> None:
                 with zipped.open(info) as source, open(path, "wb") as copy:
                     shutil.copyfileobj(source, copy)
     except (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError) as exc:  # RuntimeError: encrypted
-        raise ZipRefused(f"it cannot be unpacked ({exc})") from None
+        raise ZipRefused("batch.zip_broken", error=str(exc)) from None
 
 
 def junk(parts: tuple[str, ...]) -> bool:
@@ -103,7 +109,7 @@ def submissions(folder: Path, unpacked: Path, leave_out: Path | None = None) -> 
                 unpack(entry, target)
             except ZipRefused as exc:
                 shutil.rmtree(target, ignore_errors=True)
-                found.append(Found(entry.stem, entry, None, f"{entry.name}: {exc}"))
+                found.append(Found(entry.stem, entry, None, Message("batch.zip_refused", {"zip": entry.name, "why": exc.message})))
                 continue
             found.append(Found(entry.stem, entry, target))
     return found

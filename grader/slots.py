@@ -21,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 
+from .i18n import tr
 from .worker import remove_leftovers
 
 RETRIES = 1  # a grader error is tried once more
@@ -99,6 +100,7 @@ class Slot:
     def __init__(self, exercise: Path, lang: str, isolation: str | None, log: Path, named: str | None = None,
                  tmp: Path | None = None):
         self._start = lambda: Worker(exercise, lang, isolation, log, tmp)
+        self._lang = lang  # of the reasons it gives for a grading that did not end well
         self._worker: Worker | None = None
         self._named = named  # the exercise as the teacher named it, for the reports' rerun lines
 
@@ -114,14 +116,14 @@ class Slot:
                 answer = self._worker.grade(job, deadline)
             except WorkerDied as exc:
                 self._drop()
-                answer = {"status": "error", "reason": f"the grading's worker ended unexpectedly (status {exc})"}
+                answer = {"status": "error", "reason": tr(self._lang, "batch.worker_died", {"status": str(exc)})}
                 continue
             except Exception as exc:  # the batch's own fault: recorded, and the batch goes on
                 answer = {"status": "error", "reason": f"{type(exc).__name__}: {exc}"}
                 continue
             if answer is None:  # past its deadline: the worker goes, with what it left
                 self._drop()
-                answer = {"status": "timeout", "reason": f"the grading did not end within {deadline:.0f} s"}
+                answer = {"status": "timeout", "reason": tr(self._lang, "batch.timeout", {"secs": f"{deadline:.0f}"})}
                 break
             if answer["status"] != "error":
                 break

@@ -51,9 +51,13 @@ def make_class(tmp: Path) -> Path:
 
 
 def rows(out: Path) -> dict[str, dict]:
+    return {row["student"]: row for row in rows_of(out)}
+
+
+def rows_of(out: Path) -> list[dict]:
     text = (out / "gradebook.csv").read_bytes()
     assert text.startswith(b"\xef\xbb\xbf")  # Excel in a Chinese locale reads it as UTF-8
-    return {row["student"]: row for row in csv.DictReader(text.decode("utf-8-sig").splitlines())}
+    return list(csv.DictReader(text.decode("utf-8-sig").splitlines()))
 
 
 def test_a_class_is_graded_into_a_gradebook_and_a_resumed_batch_grades_nothing_again(tmp_path):
@@ -286,3 +290,17 @@ def test_progress_is_a_live_bar_on_a_terminal_and_one_line_a_submission_in_a_log
 
     monkeypatch.setenv("CI", "true")  # a CI's log is not watched live, even through a terminal
     assert type(for_terminal("en", sys.stdout if sys.stdout.isatty() else io.StringIO())) is Lines
+
+
+def test_why_a_zip_is_not_graded_is_said_in_the_batch_language(tmp_path):
+    room = tmp_path / "room"
+    room.mkdir()
+    with zipfile.ZipFile(room / "s04-dave.zip", "w") as zipped:
+        zipped.writestr("../../outside.py", "print('escaped')\n")
+    (room / "s05-erin.zip").write_bytes(b"not a zip at all")
+    out = tmp_path / "out"
+    done = run_grader("batch", "udp_dict", str(room), "--out", str(out), "--jobs", "1", "--lang", "zh")
+    assert done.returncode == 0, done.stderr
+    book = {row["学生"]: row["未评分的原因"] for row in rows_of(out)}
+    assert book["s04-dave"] == "s04-dave.zip：里面有一个文件指向它所在文件夹之外的位置：../../outside.py"
+    assert book["s05-erin"].startswith("s05-erin.zip：无法解压（")
