@@ -89,8 +89,6 @@ def build(exercise: spec.Exercise, out: Path, lang: str) -> Path:
                 if "__pycache__" not in file.parts:
                     packed.write(file, f"netgrader/{file.relative_to(PROJECT).as_posix()}")
         if exercise.path.resolve().parent != (PROJECT / "exercises").resolve():  # a teacher's own exercise
-            packed.write(exercise.path, f"netgrader/exercises/{exercise.path.name}")
-            if exercise.fixture_dir.is_dir():
-                for file in sorted(p for p in exercise.fixture_dir.rglob("*") if p.is_file()):
-                    packed.write(file, f"netgrader/exercises/{file.relative_to(exercise.path.parent).as_posix()}")
+            for file in exercise.own_files():
+                packed.write(file, f"netgrader/exercises/{file.relative_to(exercise.path.parent).as_posix()}")
     return out

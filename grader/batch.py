@@ -41,10 +41,10 @@ def grader_version() -> str:
 
 
 def exercise_hash(exercise: spec.Exercise) -> str:
-    digest = hashlib.sha256(exercise.path.read_bytes())
-    if exercise.fixture_dir.is_dir():
-        for path in sorted(p for p in exercise.fixture_dir.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(exercise.fixture_dir)).encode() + path.read_bytes())
+    yaml_file, *fixtures = exercise.own_files()
+    digest = hashlib.sha256(yaml_file.read_bytes())
+    for path in fixtures:
+        digest.update(str(path.relative_to(exercise.fixture_dir)).encode() + path.read_bytes())
     return digest.hexdigest()
 
 

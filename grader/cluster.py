@@ -42,15 +42,12 @@ def pack(folder: Path) -> bytes:
     return buffer.getvalue()
 
 
-def pack_exercise(exercise_path: Path, exercise_id: str) -> bytes:
+def pack_exercise(exercise) -> bytes:
     """The exercise's YAML and its fixtures folder, laid out as in exercises/."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as packed:
-        packed.write(exercise_path, exercise_path.name)
-        fixtures = exercise_path.parent / exercise_id
-        if fixtures.is_dir():
-            for path in sorted(p for p in fixtures.rglob("*") if p.is_file()):
-                packed.write(path, path.relative_to(exercise_path.parent).as_posix())
+        for path in exercise.own_files():
+            packed.write(path, path.relative_to(exercise.path.parent).as_posix())
     return buffer.getvalue()
 
 
@@ -68,7 +65,7 @@ def gradings(exercise, todo, jobs, lang, isolation, deadline, logs, scheduler: s
     except (OSError, TimeoutError) as exc:
         raise GraderError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     with client:
-        packed = pack_exercise(exercise.path, exercise.id)
+        packed = pack_exercise(exercise)
         digest = hashlib.sha256(packed).hexdigest()[:16]
         client.register_plugin(CleanUp())
         shipped = client.scatter(packed, broadcast=True)

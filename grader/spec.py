@@ -332,6 +332,14 @@ class Exercise:
     def fixture_dir(self) -> Path:
         return self.path.parent / self.id
 
+    def own_files(self) -> list[Path]:
+        """The files that make the exercise: its YAML, then its fixtures folder's files in order
+        (Python's caches left out). Hashed by a batch, shipped to a cluster and to Gradescope,
+        each laid out as in the exercises folder (relative to self.path.parent)."""
+        fixtures = sorted(p for p in self.fixture_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
+            if self.fixture_dir.is_dir() else []
+        return [self.path, *fixtures]
+
     @property
     def check_ids(self) -> list[str]:
         """Every check, the YAML's and then the teacher's Python ones (`@pytest.mark.check(id=...)`,
