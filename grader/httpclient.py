@@ -7,7 +7,7 @@ import time
 
 from .clients import TcpClient
 from .errors import CheckFailed
-from .expect import file_mismatch
+from .expect import explain, file_mismatch
 from .http import ALIASES, Response, expected_length, parse
 from .results import Message
 
@@ -90,7 +90,11 @@ class HttpClient(TcpClient):
                 kind = {"file_incomplete": "body_incomplete", "file_differs": "body_differs"}.get(kind, kind)
                 if not response.body and self._earlier_bodies(body):  # the file was read to its end once
                     params["variant"] = "read_once"
-                raise CheckFailed(kind, **{**params, "path": Message("where.body", {"file": body_name})})
+                params["path"] = Message("where.body", {"file": body_name})
+                if kind == "body_incomplete":  # a server that crashed mid-body is explained by its crash
+                    server = self.clients.server_of(self.port_name)
+                    raise explain(server, "body_incomplete", exited_kind="body_incomplete", **params)
+                raise CheckFailed(kind, **params)
             record.note = Message("note.ok")
 
     def _earlier_bodies(self, body: bytes) -> bool:

@@ -89,7 +89,7 @@ class Peer:
         if [decode(item, self.encoding) for item in head] != list(equals) and [decode(item, used) for item in head] == list(equals):
             script = process.script.name if process is not None else "client"
             return CheckFailed("encoding_mismatch", used=used, encoding=self.encoding, script=script,
-                               detail=Message("detail.sent", {"got": got[0]}))
+                               detail=Message("detail.sent", {"got": got[0]}), variant="sent")
         sent, wanted = b"".join(got), "".join(equals).encode(self.encoding)
         if process is not None and not process.running and len(sent) < len(wanted) and wanted.startswith(sent):
             return explain(process, "wrong_data", exited_kind="exited", expected=list(equals), actual=got, sent_only=sent)

@@ -170,10 +170,12 @@ class Probe:
                 raise explain(process, "browser_error", exited_kind="browser_error", url=url, error=seen["error"])
             if seen.get("loading"):
                 raise CheckFailed("browser_loading", url=url, within=within)
-            if seen["width"] < 0:
-                raise CheckFailed("browser_not_image", url=url, type=seen["type"], text=seen["text"])
+            if seen["width"] < 0:  # a server that crashed mid-answer is explained by its crash
+                raise explain(process, "browser_not_image", exited_kind="browser_not_image", url=url, type=seen["type"],
+                              text=seen["text"])
             if seen["width"] == 0:
-                raise CheckFailed("browser_broken_image", url=url, type=seen["type"])
+                raise explain(process, "browser_broken_image", exited_kind="browser_broken_image", url=url,
+                              type=seen["type"])
             record.note = Message("note.picture", {"width": seen["width"]})
 
     def existing_client(self, name: str = "a") -> UdpClient | TcpClient:

@@ -121,7 +121,8 @@ def hints(failure: Failure, help_text=None) -> list[Message]:
     if params.get("unread_input") and failure.kind not in CRASHES:  # it never read what was typed
         return [Message("hint.dead_guard" if params.get("dead_guard") else "hint.unread_input", params)]
     if failure.kind in PRECISE:  # the cause is certain: its hint fits better than the check's help
-        return [Message(f"hint.{failure.kind}", params)]
+        variant = f"hint.{failure.kind}.{params.get('variant')}"
+        return [Message(variant if has(variant) else f"hint.{failure.kind}", params)]
     if failure.kind == "missing_file":  # no check's help is about a file that is not there
         return [Message("hint.missing_file", params)]
     if failure.kind == "wrong_reply" and params.get("actual") in (b"", ""):
