@@ -13,10 +13,13 @@ and the report says so.
 
 from __future__ import annotations
 
+import json
 import os
+import select
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from .proctree import wait_ended
@@ -64,15 +67,85 @@ def available(network) -> bool:
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")  # what any program needs
 
 
+class Gate:
+    """bubblewrap's sandbox held shut until the grader has put it under the check's limits.
+
+    bwrap tells the pid of its sandbox on --info-fd, then waits on --block-fd before it runs the
+    program. `open()` reads the pid, calls `on_ready(pid)` (grader/limits.py sets the rlimits
+    and control groups there, where the program and all it starts inherit them) and only then
+    lets it run. Nothing else has to start in front of bwrap to set the limits."""
+
+    def __init__(self, on_ready):
+        self._on_ready = on_ready
+        self._info_read, self._info_write = os.pipe()
+        self._block_read, self._block_write = os.pipe()
+        self._open = {self._info_read, self._info_write, self._block_read, self._block_write}
+
+    @property
+    def fds(self) -> tuple[int, int]:
+        """bwrap's ends of the pipes: passed to it."""
+        return self._info_write, self._block_read
+
+    def options(self) -> list[str]:
+        return ["--info-fd", str(self._info_write), "--block-fd", str(self._block_read)]
+
+    def open(self, process: subprocess.Popen, within: float = 10.0) -> None:
+        """Once bwrap has started: its sandbox under the limits, then running. A sandbox that is
+        never reported (bwrap failed: its error is on stderr) or whose limits cannot be set is
+        killed before the program could run a line."""
+        self._close(self._info_write, self._block_read)
+        try:
+            pid = self._sandbox_pid(within)
+            if pid is None:
+                raise ChildProcessError("bubblewrap ended or hung before it made the sandbox")
+            self._on_ready(pid)
+            os.write(self._block_write, b"go")
+        except BaseException as exc:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            if not isinstance(exc, ChildProcessError):
+                raise
+        finally:
+            self.close()
+
+    def _sandbox_pid(self, within: float) -> int | None:
+        data, deadline = b"", time.monotonic() + within
+        while time.monotonic() < deadline:
+            if not select.select([self._info_read], [], [], deadline - time.monotonic())[0]:
+                return None
+            chunk = os.read(self._info_read, 4096)
+            if not chunk:
+                return None
+            data += chunk
+            try:
+                return int(json.loads(data)["child-pid"])
+            except (ValueError, KeyError, TypeError):
+                continue  # not all of it yet
+        return None
+
+    def close(self) -> None:
+        """Every end still open (also when the start failed)."""
+        self._close(self._info_read, self._info_write, self._block_read, self._block_write)
+
+    def _close(self, *fds: int) -> None:
+        """Each fd once: a number closed twice may by then be another file's."""
+        for fd in set(fds) & self._open:
+            self._open.discard(fd)
+            os.close(fd)
+
+
 def wrap(argv: list[str], workdir: Path, visible: list[Path], recreated: list[tuple[Path, str]] = (),
-         read_only: list[tuple[Path, Path]] = ()) -> list[str]:
+         read_only: list[tuple[Path, Path]] = (), gate: Gate | None = None) -> list[str]:
     """argv in a view that holds only the system's programs and libraries, the `visible`
     folders (the Python it runs on, the spy), all read-only, and `workdir`, writable. Nothing
     else is there: not the grader's project, nor another copy of it, nor any home or course
     folder on the machine. `recreated`: (folder of the sandbox, path) pairs, writable, for the
     folders of the student's computer (grader/recreate.py); bound before `visible`, which may
     lie inside one of them (/root/.pyenv under a recreated /root). `read_only`: (file, path in
-    workdir) pairs shown read-only over `workdir` (a submission's large files, not copied)."""
+    workdir) pairs shown read-only over `workdir` (a submission's large files, not copied).
+    `gate`: the program waits until the gate opens (see Gate)."""
     view = ["bwrap"]
     for folder in SYSTEM:
         view += ["--ro-bind-try", folder, folder]
@@ -85,7 +158,7 @@ def wrap(argv: list[str], workdir: Path, visible: list[Path], recreated: list[tu
     view += ["--bind", str(workdir), str(workdir)]
     for source, path in read_only:
         view += ["--ro-bind", str(source), str(path)]
-    view += ["--chdir", str(workdir), "--unshare-pid", "--die-with-parent", "--"]
+    view += ["--chdir", str(workdir), "--unshare-pid", "--die-with-parent", *(gate.options() if gate else ()), "--"]
     return [*view, *argv]
 
 

@@ -1,11 +1,12 @@
 """What a check's student processes may use, and how each limit is enforced.
 
-Why two mechanisms: rlimits (set by util-linux's `prlimit` in front of the student's command,
-so no Python code runs between fork and exec) bound CPU seconds, file size and open files
-for every process the student starts. Processes and memory need more: as root the kernel
+Why two mechanisms: rlimits bound CPU seconds, file size and open files for every process the
+student starts. They are set before the student's first line runs: on bubblewrap's sandbox
+while it waits to start the program (`apply`), or, without bubblewrap, by util-linux's
+`prlimit` in front of the command (`wrap`), so no Python code runs between fork and exec. Processes and memory need more: as root the kernel
 ignores RLIMIT_NPROC, and RLIMIT_AS counts address space, not memory. Where the grader may
 create control groups (root, cgroup v1 or v2), each check gets its own with pids.max and a
-memory limit; every process the student starts is put in it by a tiny shell before exec, so a
+memory limit; every process the student starts is put in it before its program runs, so a
 fork bomb hits the wall at once, a memory hog is stopped by the kernel, and clean-up finds
 every member, even one that left its session. Elsewhere the rlimits stand in for both
 (RLIMIT_NPROC works for a user who is not root), and the report says which level was in force.
@@ -14,6 +15,7 @@ every member, even one that left its session. Elsewhere the rlimits stand in for
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import time
 import uuid
@@ -134,16 +136,35 @@ class CheckLimits:
         return Message(key, {"cpu": self.limits.cpu_seconds, "memory": self.limits.memory_mb,
                              "file": self.limits.file_mb, "processes": self.limits.processes})
 
-    def wrap(self, argv: list[str]) -> list[str]:
-        """argv run under the limits: prlimit sets the rlimits, then a shell joins the check's
-        groups and becomes the student's program (exec), before it can run a line."""
+    def rlimits(self) -> list[tuple[int, int, int]]:
+        """(resource, soft, hard) of every rlimit a student's process runs under."""
         limits = self.limits
-        rlimits = [f"--cpu={limits.cpu_seconds}:{limits.cpu_seconds + 1}",
-                   f"--fsize={limits.file_mb * 1024 * 1024}", f"--nofile={limits.open_files}"]
-        if "memory" not in self.contained:
-            rlimits.append(f"--as={limits.memory_mb * 2 * 1024 * 1024}")  # address space runs ahead of memory
+        found = [(resource.RLIMIT_CPU, limits.cpu_seconds, limits.cpu_seconds + 1),
+                 (resource.RLIMIT_FSIZE, limits.file_mb * 1024 * 1024, limits.file_mb * 1024 * 1024),
+                 (resource.RLIMIT_NOFILE, limits.open_files, limits.open_files)]
+        if "memory" not in self.contained:  # address space runs ahead of memory
+            found.append((resource.RLIMIT_AS, limits.memory_mb * 2 * 1024 * 1024, limits.memory_mb * 2 * 1024 * 1024))
         if "processes" not in self.contained and os.geteuid() != 0:  # it counts all of the user's processes
-            rlimits.append(f"--nproc={processes_of(os.geteuid()) + limits.processes}")
+            nproc = processes_of(os.geteuid()) + limits.processes
+            found.append((resource.RLIMIT_NPROC, nproc, nproc))
+        return found
+
+    def apply(self, pid: int) -> None:
+        """Put `pid` (a sandbox that has not started its program yet) under the limits: its
+        rlimits and its groups, which the program and all it starts inherit. Costs no process,
+        where `wrap` costs two (prlimit and a shell): a dozen times a grading."""
+        for limit, soft, hard in self.rlimits():
+            resource.prlimit(pid, limit, (soft, hard))
+        for group in self.groups:
+            (group / "cgroup.procs").write_text(str(pid))
+
+    def wrap(self, argv: list[str]) -> list[str]:
+        """argv run under the limits, for a program started without a sandbox that waits:
+        prlimit sets the rlimits, then a shell joins the check's groups and becomes the
+        student's program (exec), before it can run a line."""
+        options = {resource.RLIMIT_CPU: "cpu", resource.RLIMIT_FSIZE: "fsize", resource.RLIMIT_NOFILE: "nofile",
+                   resource.RLIMIT_AS: "as", resource.RLIMIT_NPROC: "nproc"}
+        rlimits = [f"--{options[limit]}={soft}:{hard}" for limit, soft, hard in self.rlimits()]
         join = [f'echo $$ > "{group}/cgroup.procs"' for group in self.groups]
         shell = ["sh", "-c", " && ".join([*join, 'exec "$@"']), "sh"] if join else []
         prlimit = ["prlimit", *rlimits, "--"] if tool("prlimit") else []  # util-linux, as unshare

@@ -74,7 +74,8 @@ class StudentProcess:
     """A running student script; create with `start()`, end with `stop()` (always)."""
 
     def __init__(self, role: str, script: Path, launcher, cwd: Path, env: dict, spy_config: dict,
-                 stopped_by=lambda returncode: None, exit_status=None, answers=(), encoding: str = "utf-8"):
+                 stopped_by=lambda returncode: None, exit_status=None, answers=(), encoding: str = "utf-8",
+                 gate=None):
         self.role = role
         self.script = script
         self.cwd = cwd
@@ -88,6 +89,7 @@ class StudentProcess:
         self.last_prompt: str | None = None
         # (argv, a context to start it in): network.launcher's, so it is born in the check's network
         (self._argv, self._born_in), self._cwd, self._env, self._spy_config = launcher, cwd, env, spy_config
+        self._gate = gate  # bubblewrap's (grader/fsview.py): opened once the sandbox is under the limits
         self._pending: list[str] = []
         self._partial_event = b""
         self._stdout_at_last_line = 0
@@ -118,12 +120,19 @@ class StudentProcess:
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,
-                    pass_fds=(events_write,),
+                    pass_fds=(events_write, *(self._gate.fds if self._gate else ())),
                     start_new_session=True,
                     bufsize=0,
                 )
+        except BaseException:
+            if self._gate:
+                self._gate.close()
+            os.close(events_read)
+            raise
         finally:
             os.close(events_write)
+        if self._gate:
+            self._gate.open(self._popen)
         self.started_at = time.monotonic()
         self.pid = self._popen.pid
         self._events = os.fdopen(events_read, "rb", buffering=0)

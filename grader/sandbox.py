@@ -148,10 +148,12 @@ class Sandbox:
             spy_config[self.exercise.ports[name].proto] = "%s:%d" % peer.address
         if self.exercise.database is not None and database.wanted_by((self.workdir / script).read_text("utf-8", "replace")):
             spy_config["services"] = f"{self.exercise.database.port}:{self._open_database()}"
+        argv, gate = self._limited([student_python(), "-u", str(script)])
         process = StudentProcess(
             role=role,
             script=script,
-            launcher=self.network.launcher(self.limits.wrap(self._confined([student_python(), "-u", str(script)]))),
+            launcher=self.network.launcher(argv),
+            gate=gate,
             cwd=self.workdir,
             env=self._student_env(),
             spy_config=spy_config,
@@ -182,14 +184,16 @@ class Sandbox:
         """The student's programs see a file system of their own (bubblewrap)."""
         return fsview.available(self.network)
 
-    def _confined(self, argv: list[str]) -> list[str]:
-        """argv in the student's own view of the file system, where bubblewrap can give one:
-        the system, the Python it runs on and the spy, read-only, and its directory."""
+    def _limited(self, argv: list[str]) -> tuple[list[str], fsview.Gate | None]:
+        """argv under the check's limits, in the student's own view of the file system where
+        bubblewrap can give one (the system, the Python it runs on and the spy, read-only, and
+        its directory), with the gate that puts the view under the limits before it runs."""
         if not self.confined:
-            return argv
+            return self.limits.wrap(argv), None
         python = Path(argv[0])
         visible = [Path(sys.base_prefix), python.parent.parent, python.resolve().parent.parent, SPY_DIR]
-        return fsview.wrap(argv, self.workdir, visible, self._binds, self._read_only)
+        gate = fsview.Gate(self.limits.apply)
+        return fsview.wrap(argv, self.workdir, visible, self._binds, self._read_only, gate), gate
 
     def _student_env(self) -> dict:
         return {

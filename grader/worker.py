@@ -86,7 +86,10 @@ def main(argv: list[str]) -> int:
         remove_leftovers(os.getpid())
         return 130
     finally:  # for the benchmark, in the worker's log
-        print(f"worker peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss} KiB", file=sys.stderr)
+        own, started = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        print(f"worker peak memory: {own.ru_maxrss} KiB", file=sys.stderr)
+        print(f"worker cpu: {own.ru_utime + own.ru_stime:.2f} s itself, {started.ru_utime + started.ru_stime:.2f} s what it started",
+              file=sys.stderr)
     return 0
 
 

@@ -264,6 +264,48 @@ def test_the_file_system_view_keeps_what_a_program_needs_even_under_tmp(tmp_path
     assert done.stdout.split() == ["ok", "False"], done.stderr
 
 
+def gated(tmp_path: Path, on_ready, script: str) -> subprocess.CompletedProcess:
+    """`script` run in bubblewrap's view behind a gate that calls `on_ready` with the sandbox's pid."""
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    gate = fsview.Gate(on_ready)
+    argv = fsview.wrap([sys.executable, "-c", script], workdir, [Path(sys.base_prefix), Path(sys.prefix)], gate=gate)
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, pass_fds=gate.fds,
+                               start_new_session=True)
+    try:
+        gate.open(process)
+    finally:
+        out, err = process.communicate(timeout=30)
+    return subprocess.CompletedProcess(argv, process.returncode, out, err)
+
+
+def test_a_program_in_bubblewrap_runs_under_the_limits_set_while_it_waited(tmp_path):
+    """The limits are set on bubblewrap's sandbox before the program's first line: the
+    program and what it starts have them."""
+    import resource
+
+    seen = []
+
+    def limit(pid):
+        seen.append(pid)
+        resource.prlimit(pid, resource.RLIMIT_NOFILE, (37, 37))
+
+    script = "import resource, subprocess; print(resource.getrlimit(resource.RLIMIT_NOFILE)[0]); " \
+             "subprocess.run(['sh', '-c', 'ulimit -n'])"
+    done = gated(tmp_path, limit, script)
+    assert done.stdout.split() == ["37", "37"], done.stderr
+    assert len(seen) == 1 and seen[0] > 1
+
+
+def test_a_program_whose_limits_cannot_be_set_never_runs(tmp_path):
+    def refuse(pid):
+        raise PermissionError("no control group")
+
+    with pytest.raises(PermissionError):
+        gated(tmp_path, refuse, f"open({str(tmp_path / 'ran')!r}, 'w')")
+    assert not (tmp_path / "ran").exists()
+
+
 @pytest.mark.parametrize("bubblewrap", ["1", "0"])
 def test_a_large_file_is_shown_or_linked_not_copied_into_each_check(tmp_path, mode, bubblewrap, monkeypatch):
     from grader.copying import LARGE_BYTES, SharedFiles
