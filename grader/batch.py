@@ -61,8 +61,11 @@ class Job:
 
 
 def default_jobs() -> int:
-    """What this machine takes: a grading waits on its programs far more than it computes."""
-    return max(1, min(8, (os.cpu_count() or 1) * 2))
+    """What this machine takes: a grading waits on its programs far more than it computes (a
+    lone worker keeps a core busy a third of the time), so four workers a core; at most 32, and
+    one per 256 MB of memory (a worker, its check's programs and a MariaDB: about 200 MB)."""
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (256 * 1024 * 1024)
+    return max(1, min(32, (os.cpu_count() or 1) * 4, memory))
 
 
 def run(exercise_name: str, submissions: Path, out: Path, jobs: int | None = None, resume: bool = False,

@@ -15,7 +15,9 @@ runs, and the private MariaDB, started once. `close()` (or the `with` block) rel
 pytest is the engine: each grading is one `pytest.main` run, handed the exercise, the resolved
 submission and the services as a plugin object (grader/plugin.py), never as argv strings or
 environment variables. Plugin autoloading is off and only what grading needs is loaded, which
-keeps a run small; `-p no:terminal` leaves the talking to grader/report.
+keeps a run small: the two plugins it needs are handed over as modules too (`-p NAME` would
+make pytest read every installed package's entry points, twice a grading); `-p no:terminal`
+leaves the talking to grader/report.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ import os
 from pathlib import Path
 
 import pytest
+import pytest_timeout
 
-from . import spec, student_python
+from . import plugin, spec, student_python
 from .errors import GraderError, HarnessError
 from .i18n import submission_error
 from .exercises import find_exercise
@@ -35,8 +38,6 @@ from .services import Services
 from .submission import Submission, resolve
 
 PYTEST_ARGS = (
-    "-p", "grader.plugin",
-    "-p", "pytest_timeout",
     "--disable-plugin-autoload",
     "-p", "no:terminal",
     "-p", "no:cacheprovider",
@@ -83,7 +84,7 @@ class Grader:
         student_python.ensure_untouched()
         run = GradingRun(self.exercise, submission, self.services, checks or (), self.strict)
         args = [str(self.exercise.path), *PYTEST_ARGS, "--rootdir", str(self.exercise.path.parent.parent)]
-        code = pytest.main(args, plugins=[run])
+        code = pytest.main(args, plugins=[plugin, pytest_timeout, run])
         if code == pytest.ExitCode.INTERRUPTED:
             raise KeyboardInterrupt
         ok = (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED)

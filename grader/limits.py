@@ -66,13 +66,18 @@ def processes_of(uid: int) -> int:
 
 
 STALE = 600  # seconds after which an empty group of ours was left by a grader that was killed
+SWEEP_EVERY = 60  # seconds between two looks for them: each look reads every grader's groups
+_swept: dict[Path, float] = {}  # parent group -> when this process last looked there
 
 
 def remove_stale(parent: Path) -> None:
     """Remove the empty groups a killed grader left behind: those named after a process that is
     gone (netgrader-PID-...), and any older than STALE (a group just made by another grader is
-    empty until its first program starts)."""
+    empty until its first program starts). At the first check, then once every SWEEP_EVERY."""
     now = time.time()
+    if now - _swept.get(parent, 0.0) < SWEEP_EVERY:
+        return
+    _swept[parent] = now
     for group in parent.glob("netgrader-*"):
         owner = group.name.split("-")[1]
         try:

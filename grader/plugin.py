@@ -133,12 +133,12 @@ def _standalone_run(config, path: Path) -> GradingRun:
 
 
 def run_of(item) -> GradingRun:
-    return item.config.stash[RUNS][item.getparent(ExerciseFile).path.resolve()]
+    return item.getparent(ExerciseFile).run
 
 
 class ExerciseFile(pytest.File):
     def collect(self):
-        run = self.config.stash[RUNS][self.path.resolve()]
+        run = self.run = self.config.stash[RUNS][self.path.resolve()]
         run.collected = True
         self.exercise = run.exercise
         for check in run.exercise.checks:
