@@ -91,23 +91,25 @@ class Gate:
 
     def open(self, process: subprocess.Popen, within: float = 10.0) -> None:
         """Once bwrap has started: its sandbox under the limits, then running. A sandbox that is
-        never reported (bwrap failed: its error is on stderr) or whose limits cannot be set is
-        killed before the program could run a line."""
+        never reported or ends before its limits are set (bwrap failed: its error is on stderr,
+        as the program's) or whose limits cannot be set (raised) is killed before the program
+        could run a line."""
         self._close(self._info_write, self._block_read)
+        released = False
         try:
             pid = self._sandbox_pid(within)
-            if pid is None:
-                raise ChildProcessError("bubblewrap ended or hung before it made the sandbox")
-            self._on_ready(pid)
-            os.write(self._block_write, b"go")
-        except BaseException as exc:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-            if not isinstance(exc, ChildProcessError):
-                raise
+            if pid is not None:
+                self._on_ready(pid)
+                os.write(self._block_write, b"go")
+                released = True
+        except (ProcessLookupError, BrokenPipeError):
+            pass  # it is gone already
         finally:
+            if not released:
+                try:
+                    os.killpg(process.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
             self.close()
 
     def _sandbox_pid(self, within: float) -> int | None:

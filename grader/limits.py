@@ -3,13 +3,14 @@
 Why two mechanisms: rlimits bound CPU seconds, file size and open files for every process the
 student starts. They are set before the student's first line runs: on bubblewrap's sandbox
 while it waits to start the program (`apply`), or, without bubblewrap, by util-linux's
-`prlimit` in front of the command (`wrap`), so no Python code runs between fork and exec. Processes and memory need more: as root the kernel
-ignores RLIMIT_NPROC, and RLIMIT_AS counts address space, not memory. Where the grader may
-create control groups (root, cgroup v1 or v2), each check gets its own with pids.max and a
-memory limit; every process the student starts is put in it before its program runs, so a
-fork bomb hits the wall at once, a memory hog is stopped by the kernel, and clean-up finds
-every member, even one that left its session. Elsewhere the rlimits stand in for both
-(RLIMIT_NPROC works for a user who is not root), and the report says which level was in force.
+`prlimit` in front of the command (`wrap`), so no Python code runs between fork and exec.
+Processes and memory need more: as root the kernel ignores RLIMIT_NPROC, and RLIMIT_AS counts
+address space, not memory. Where the grader may create control groups (root, cgroup v1 or
+v2), each check gets its own with pids.max and a memory limit; every process the student
+starts is put in it before its program runs, so a fork bomb hits the wall at once, a memory
+hog is stopped by the kernel, and clean-up finds every member, even one that left its session.
+Elsewhere the rlimits stand in for both (RLIMIT_NPROC works for a user who is not root), and
+the report says which level was in force.
 """
 
 from __future__ import annotations

@@ -306,6 +306,23 @@ def test_a_program_whose_limits_cannot_be_set_never_runs(tmp_path):
     assert not (tmp_path / "ran").exists()
 
 
+def test_a_sandbox_that_fails_before_its_limits_ends_with_bubblewraps_error(tmp_path):
+    """bubblewrap that cannot make the view ends on its own: its error is the program's, not
+    the grader's (the sandbox was gone when its limits were to be set)."""
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    import resource
+
+    gate = fsview.Gate(lambda pid: resource.prlimit(pid, resource.RLIMIT_NOFILE, (64, 64)))
+    argv = fsview.wrap([sys.executable, "-c", "print('ran')"], workdir, [Path(sys.base_prefix), Path(sys.prefix)],
+                       read_only=[(tmp_path / "missing.mp4", workdir / "film.mp4")], gate=gate)
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, pass_fds=gate.fds,
+                               start_new_session=True)
+    gate.open(process)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode != 0 and out == "" and "missing.mp4" in err, (out, err)
+
+
 @pytest.mark.parametrize("bubblewrap", ["1", "0"])
 def test_a_large_file_is_shown_or_linked_not_copied_into_each_check(tmp_path, mode, bubblewrap, monkeypatch):
     from grader.copying import LARGE_BYTES, SharedFiles
