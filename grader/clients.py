@@ -300,7 +300,10 @@ class TcpClient:
         self._fill(time.monotonic() + max(within, 2.0))
         names = ", ".join(other.name for other in others)
         if not self.buffer:  # not even then
-            return explain(self.clients.server_of(self.port_name), "no_reply", since=self.sent_at, within=within, sent=self.last_sent)
+            server = self.clients.server_of(self.port_name)
+            if self.closed_by_server and server is not None:
+                server.wait_exit(SETTLE_SECONDS)  # reset unanswered: its listening socket closed, it is ending
+            return explain(server, "no_reply", since=self.sent_at, within=within, sent=self.last_sent)
         waited = f"{time.monotonic() - self.sent_at:.2f}"
         return CheckFailed("serial_server", client=self.name, others=names, within=within, waited=waited,
                            actual=bytes(self.buffer))

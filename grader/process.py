@@ -26,6 +26,7 @@ from .student_python import SPY_DIR
 
 OUTPUT_CAP = 256 * 1024  # bytes kept per stream: its head and its tail, half each
 MAX_EVENT = 8192  # bytes of one spy event line
+PF_EXITING = 0x4  # a task's flag (/proc/PID/stat, field 9) from the moment it starts to exit
 
 
 class Output:
@@ -257,9 +258,9 @@ class StudentProcess:
             sleeping = ("S", "D", "t", "T") if pid == self.pid else ("S", "D", "t", "T", "Z")
             try:
                 for task in Path(f"/proc/{pid}/task").iterdir():
-                    state = (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
-                    if state not in sleeping:
-                        return False
+                    state, *fields = (task / "stat").read_text().rsplit(")", 1)[1].split()[:7]
+                    if state not in sleeping or (state != "Z" and int(fields[5]) & PF_EXITING):
+                        return False  # busy, or ending: a task may sleep in the kernel as it exits
                 if not program_seen and state != "Z":
                     program_seen = Path(f"/proc/{pid}/comm").read_text().strip() not in WRAPPERS
             except OSError:
