@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from .proctree import wait_ended
@@ -138,30 +139,48 @@ class Gate:
             os.close(fd)
 
 
-def wrap(argv: list[str], workdir: Path, visible: list[Path], recreated: list[tuple[Path, str]] = (),
-         read_only: list[tuple[Path, Path]] = (), gate: Gate | None = None) -> list[str]:
-    """argv in a view that holds only the system's programs and libraries, the `visible`
+@dataclass(frozen=True)
+class View:
+    """What a student's program sees: the system's programs and libraries, the `visible`
     folders (the Python it runs on, the spy), all read-only, and `workdir`, writable. Nothing
     else is there: not the grader's project, nor another copy of it, nor any home or course
     folder on the machine. `recreated`: (folder of the sandbox, path) pairs, writable, for the
     folders of the student's computer (grader/recreate.py); bound before `visible`, which may
     lie inside one of them (/root/.pyenv under a recreated /root). `read_only`: (file, path in
     workdir) pairs shown read-only over `workdir` (a submission's large files, not copied).
-    `gate`: the program waits until the gate opens (see Gate)."""
-    view = ["bwrap"]
-    for folder in SYSTEM:
-        view += ["--ro-bind-try", folder, folder]
-    view += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]  # before the binds: they may lie in /tmp
-    for folder, path in recreated:
-        view += ["--bind", str(folder), path]
-    for folder in dict.fromkeys(visible):
-        if folder.exists():
+    bubblewrap makes it (`wrap`), or the fork server (`request`, grader/zygote.py)."""
+
+    workdir: Path
+    visible: tuple[Path, ...]
+    recreated: tuple[tuple[Path, str], ...] = ()
+    read_only: tuple[tuple[Path, Path], ...] = ()
+
+    def shown(self) -> list[Path]:
+        return [folder for folder in dict.fromkeys(self.visible) if folder.exists()]
+
+    def wrap(self, argv: list[str], gate: Gate | None = None) -> list[str]:
+        """argv run by bubblewrap in this view. `gate`: the program waits until it opens."""
+        view = ["bwrap"]
+        for folder in SYSTEM:
+            view += ["--ro-bind-try", folder, folder]
+        view += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]  # before the binds: they may lie in /tmp
+        for folder, path in self.recreated:
+            view += ["--bind", str(folder), path]
+        for folder in self.shown():
             view += ["--ro-bind", str(folder), str(folder)]
-    view += ["--bind", str(workdir), str(workdir)]
-    for source, path in read_only:
-        view += ["--ro-bind", str(source), str(path)]
-    view += ["--chdir", str(workdir), "--unshare-pid", "--die-with-parent", *(gate.options() if gate else ()), "--"]
-    return [*view, *argv]
+        view += ["--bind", str(self.workdir), str(self.workdir)]
+        for source, path in self.read_only:
+            view += ["--ro-bind", str(source), str(path)]
+        view += ["--chdir", str(self.workdir), "--unshare-pid", "--die-with-parent",
+                 *(gate.options() if gate else ()), "--"]
+        return [*view, *argv]
+
+    def request(self, newroot: Path) -> dict:
+        """The view as grader/zygote.py makes it, on the empty folder `newroot`."""
+        return {"newroot": str(newroot), "system": list(SYSTEM), "workdir": str(self.workdir),
+                "recreated": [[str(folder), path] for folder, path in self.recreated],
+                "visible": [str(folder) for folder in self.shown()],
+                "read_only": [[str(source), str(path)] for source, path in self.read_only]}
 
 
 def exit_status(returncode: int | None) -> int | None:

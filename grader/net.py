@@ -50,6 +50,7 @@ class Loopback:
 
     isolation = "loopback"
     spy_mode = "loopback"
+    joinable = True  # nothing to join: a fork server may start programs (grader/forkserver.py)
     peer_host = "127.0.0.1"
 
     def __init__(self, reason: str = ""):
@@ -82,6 +83,7 @@ class Namespace:
     spy_mode = "netns"
     peer_host = "0.0.0.0"
     reason = ""
+    joinable = False  # only its agent's children are born in it
 
     def __init__(self):
         self._user_ns = os.geteuid() != 0
@@ -170,6 +172,7 @@ class OwnNamespace:
     spy_mode = "netns"
     peer_host = "0.0.0.0"
     reason = ""
+    joinable = True  # by its file descriptor (`fd`): a fork server's programs join it with setns
 
     def __init__(self):
         own = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
@@ -202,6 +205,11 @@ class OwnNamespace:
 
     def launcher(self, argv: list[str]):
         return argv, self._entered()
+
+    @property
+    def fd(self) -> int:
+        """The namespace's file descriptor, for a process that joins it (setns)."""
+        return self._ns_fd
 
     @contextlib.contextmanager
     def _entered(self):

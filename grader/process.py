@@ -68,15 +68,39 @@ class Typed:
     prompt: str | None
 
 
-WRAPPERS = ("bwrap", "prlimit", "sh", "nsenter", "unshare")  # what runs around a student's program
+WRAPPERS = ("bwrap", "prlimit", "sh", "nsenter", "unshare", "netgrader-init")  # what runs around a student's program
+
+
+class Subprocess:
+    """How a program starts by default: `argv` as the grader's child, born in the check's
+    network (`born_in`, a context: network.launcher's), and behind bubblewrap's gate, which
+    opens once the sandbox is under the check's limits (grader/fsview.py). The other way is
+    grader/forkserver.py's Launch; both give `start(env, cwd, events_fd)` -> a Popen."""
+
+    def __init__(self, launcher, gate=None):
+        (self._argv, self._born_in), self._gate = launcher, gate
+
+    def start(self, env: dict, cwd: Path, events_fd: int) -> subprocess.Popen:
+        try:
+            with self._born_in:
+                process = subprocess.Popen(
+                    self._argv, cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE, pass_fds=(events_fd, *(self._gate.fds if self._gate else ())),
+                    start_new_session=True, bufsize=0)
+        except BaseException:
+            if self._gate:
+                self._gate.close()
+            raise
+        if self._gate:
+            self._gate.open(process)
+        return process
 
 
 class StudentProcess:
     """A running student script; create with `start()`, end with `stop()` (always)."""
 
-    def __init__(self, role: str, script: Path, launcher, cwd: Path, env: dict, spy_config: dict,
-                 stopped_by=lambda returncode: None, exit_status=None, answers=(), encoding: str = "utf-8",
-                 gate=None):
+    def __init__(self, role: str, script: Path, launch, cwd: Path, env: dict, spy_config: dict,
+                 stopped_by=lambda returncode: None, exit_status=None, answers=(), encoding: str = "utf-8"):
         self.role = role
         self.script = script
         self.cwd = cwd
@@ -88,9 +112,8 @@ class StudentProcess:
         self.started_at = 0.0
         self.waiting_for_input = False
         self.last_prompt: str | None = None
-        # (argv, a context to start it in): network.launcher's, so it is born in the check's network
-        (self._argv, self._born_in), self._cwd, self._env, self._spy_config = launcher, cwd, env, spy_config
-        self._gate = gate  # bubblewrap's (grader/fsview.py): opened once the sandbox is under the limits
+        self._launch = launch  # Subprocess, or forkserver.Launch: starts it in the check's sandbox
+        self._cwd, self._env, self._spy_config = cwd, env, spy_config
         self._pending: list[str] = []
         self._partial_event = b""
         self._stdout_at_last_line = 0
@@ -113,29 +136,18 @@ class StudentProcess:
         env["NETGRADER_SPY"] = " ".join(f"{key}={value}" for key, value in config.items())
         env["PYTHONPATH"] = str(SPY_DIR)
         try:
-            with self._born_in:
-                self._popen = subprocess.Popen(
-                    self._argv,
-                    cwd=self._cwd,
-                    env=env,
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    pass_fds=(events_write, *(self._gate.fds if self._gate else ())),
-                    start_new_session=True,
-                    bufsize=0,
-                )
+            self._popen = self._launch.start(env, self._cwd, events_write)
         except BaseException:
-            if self._gate:
-                self._gate.close()
             os.close(events_read)
             raise
         finally:
             os.close(events_write)
-        if self._gate:
-            self._gate.open(self._popen)
         self.started_at = time.monotonic()
         self.pid = self._popen.pid
+        try:  # its own (a Popen's new session), or the fork server's setup's, which has ended
+            self.group = os.getpgid(self.pid)
+        except ProcessLookupError:
+            self.group = self.pid
         self._events = os.fdopen(events_read, "rb", buffering=0)
         os.set_blocking(events_read, False)
         os.set_blocking(self._popen.stdout.fileno(), False)
@@ -151,12 +163,12 @@ class StudentProcess:
         if self.returncode is None:
             victims = self.descendants()
             try:
-                os.killpg(self.pid, signal.SIGKILL)
+                os.killpg(self.group, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
         self._popen.wait()
         kill_and_reap(victims)
-        reap_orphans(self.pid)
+        reap_orphans(self.group)
         self._thread.join(timeout=5)
         for stream in (self._popen.stdin, self._popen.stdout, self._popen.stderr, self._events):
             try:

@@ -19,14 +19,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import database, fsview, recreate, relay
+from . import database, forkserver, fsview, recreate, relay
 from .errors import CheckFailed
 from .copying import SharedFiles, copy_submission, place_large
 from .discover import junk
 from .limits import CheckLimits
-from .process import StudentProcess
+from .process import StudentProcess, Subprocess
 from .proctree import become_subreaper, kill_and_reap, marked_processes
-from .student_python import SPY_DIR, student_python
+from .student_python import SPY_DIR, STUDENT_ENV, student_python
 from .results import Message, StepRecord
 from .services import Services
 from .spec import Exercise
@@ -148,12 +148,10 @@ class Sandbox:
             spy_config[self.exercise.ports[name].proto] = "%s:%d" % peer.address
         if self.exercise.database is not None and database.wanted_by((self.workdir / script).read_text("utf-8", "replace")):
             spy_config["services"] = f"{self.exercise.database.port}:{self._open_database()}"
-        argv, gate = self._limited([student_python(), "-u", str(script)])
         process = StudentProcess(
             role=role,
             script=script,
-            launcher=self.network.launcher(argv),
-            gate=gate,
+            launch=self._launch(script),
             cwd=self.workdir,
             env=self._student_env(),
             spy_config=spy_config,
@@ -184,27 +182,32 @@ class Sandbox:
         """The student's programs see a file system of their own (bubblewrap)."""
         return fsview.available(self.network)
 
-    def _limited(self, argv: list[str]) -> tuple[list[str], fsview.Gate | None]:
-        """argv under the check's limits, in the student's own view of the file system where
-        bubblewrap can give one (the system, the Python it runs on and the spy, read-only, and
-        its directory), with the gate that puts the view under the limits before it runs."""
+    def _launch(self, script: Path):
+        """How the student's script starts: under the check's limits, in the student's own view
+        of the file system where bubblewrap can give one (the system, the Python it runs on and
+        the spy, read-only, and its directory), put under the limits before it runs; from the
+        fork server where it can make that view itself (grader/forkserver.py)."""
+        argv = [student_python(), "-u", str(script)]
         if not self.confined:
-            return self.limits.wrap(argv), None
+            return Subprocess(self.network.launcher(self.limits.wrap(argv)))
         python = Path(argv[0])
-        visible = [Path(sys.base_prefix), python.parent.parent, python.resolve().parent.parent, SPY_DIR]
-        gate = fsview.Gate(self.limits.apply)
-        return fsview.wrap(argv, self.workdir, visible, self._binds, self._read_only, gate), gate
+        view = fsview.View(self.workdir, (Path(sys.base_prefix), python.parent.parent, python.resolve().parent.parent,
+                                          SPY_DIR), tuple(self._binds), tuple(self._read_only))
+
+        def through_bubblewrap() -> Subprocess:
+            gate = fsview.Gate(self.limits.apply)
+            return Subprocess(self.network.launcher(view.wrap(argv, gate)), gate)
+
+        if forkserver.wanted(self.network):
+            return forkserver.Launch(script, view, self.limits.apply, self.network, fallback=through_bubblewrap)
+        return through_bubblewrap()
 
     def _student_env(self) -> dict:
         return {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(self.workdir),
             "TMPDIR": str(self.workdir),
-            "LANG": "C.UTF-8",
-            "LC_ALL": "C.UTF-8",
-            "PYTHONIOENCODING": "utf-8",
-            "PYTHONUNBUFFERED": "1",
-            "PYTHONDONTWRITEBYTECODE": "1",
+            **STUDENT_ENV,
             self.marker.partition("=")[0]: self.marker.partition("=")[2],
         }
 

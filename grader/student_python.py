@@ -17,6 +17,10 @@ from pathlib import Path
 from .machine_cache import cache_dir, made_once
 
 SPY_DIR = Path(__file__).with_name("spy")
+# The environment every student program starts with (with its PATH, HOME, TMPDIR and mark):
+# UTF-8 whatever the grader's locale, output unbuffered, no __pycache__ in the student's folder.
+STUDENT_ENV = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1",
+               "PYTHONDONTWRITEBYTECODE": "1"}
 STUDENT_PACKAGES = ("pymysql",)  # what the course's programs import beyond the standard library
 
 
