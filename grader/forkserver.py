@@ -12,6 +12,7 @@ Python would read otherwise), starts through bubblewrap as before (`Launch.fallb
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import marshal
 import os
@@ -87,12 +88,24 @@ class Zygote:
             os.close(lifeline)
         for stream in (self._process.stdin, self._process.stdout, self._process.stderr):
             stream.close()
-        self.pid = self._process.pid
-        self.preloaded = set(self._answer().get("preloaded", ()))
+        self.pid, self._closed = self._process.pid, False
+        atexit.register(self.close)  # ended and reaped with the grader, not handed to a subreaper after
+        try:
+            self.preloaded = set(self._answer().get("preloaded", ()))
+        except OSError:
+            self.close()
+            raise
+
+    @property
+    def alive(self) -> bool:
+        return not self._closed and self._process.poll() is None
 
     def start(self, request: dict, fds: list[int]) -> int:
-        """Send a request with its file descriptors; the PID of the program's init."""
+        """Send a request with its file descriptors; the PID of the program's init. A zygote
+        that fails to answer is ended: this process's next programs start through bubblewrap."""
         with self._asking:
+            if not self.alive:
+                raise Unavailable("the fork server has ended")
             try:
                 socket.send_fds(self._channel, [marshal.dumps(request)], fds)
                 answer = self._answer()
@@ -112,29 +125,33 @@ class Zygote:
         return marshal.loads(data)
 
     def close(self) -> None:
-        self._channel.close()
-        os.close(self._lifeline)
-        self._process.kill()
-        self._process.wait()
+        if not self._closed:
+            self._closed = True
+            self._channel.close()
+            os.close(self._lifeline)
+            self._process.kill()
+            self._process.wait()
 
 
 _zygotes: dict[int, Zygote | None] = {}  # grader process -> its zygote (None: it could not start)
 
 
 def zygote() -> Zygote | None:
-    """This process's zygote, started on first use; None where there is none."""
+    """This process's zygote, started on first use; None where there is none (it could not
+    start, or has ended: then this process's programs start through bubblewrap)."""
     if os.getpid() not in _zygotes:
         try:
             _zygotes[os.getpid()] = Zygote()
         except OSError:
             _zygotes[os.getpid()] = None
-    return _zygotes[os.getpid()]
+    server = _zygotes[os.getpid()]
+    return server if server is not None and server.alive else None
 
 
 def running() -> set[int]:
     """The PID of this process's zygote, if one runs: a process the grader keeps on purpose."""
     server = _zygotes.get(os.getpid())
-    return {server.pid} if server is not None else set()
+    return {server.pid} if server is not None and server.alive else set()
 
 
 def wanted(network) -> bool:

@@ -71,7 +71,8 @@ class GradingRun:
         grade.checks.append(result)
         if probe is not None and grade.isolation == "?":
             network = probe.sandbox.network
-            grade.isolation = network.isolation + (" + bubblewrap" if probe.sandbox.confined else "")
+            confinement = probe.sandbox.confinement
+            grade.isolation = network.isolation + (f" + {confinement}" if confinement else "")
             grade.notices.append(probe.sandbox.limits.describe())
             if network.isolation == "loopback" and network.reason != "forced":
                 grade.notices.append(Message("notice.loopback", {"reason": network.reason}))

@@ -36,6 +36,14 @@ IPV4 = re.compile(rb"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])")
 CLEAN_UP_WITHIN = 10.0  # seconds to kill what a check left, however fast it forks
 
 
+def confinement(network) -> str:
+    """What gives the student's programs a file system of their own in this network, as the
+    report names it: the fork server (grader/forkserver.py), bubblewrap, or nothing."""
+    if not fsview.available(network):
+        return ""
+    return "fork server" if forkserver.wanted(network) else "bubblewrap"
+
+
 class Sandbox:
     on_close_last = staticmethod(lambda: None)  # services of its own, closed after everything else
 
@@ -179,8 +187,12 @@ class Sandbox:
 
     @property
     def confined(self) -> bool:
-        """The student's programs see a file system of their own (bubblewrap)."""
+        """The student's programs see a file system of their own (bubblewrap's or the fork server's)."""
         return fsview.available(self.network)
+
+    @property
+    def confinement(self) -> str:
+        return confinement(self.network)
 
     def _launch(self, script: Path):
         """How the student's script starts: under the check's limits, in the student's own view

@@ -89,9 +89,11 @@ def make_view(view):
         if os.path.exists("/dev/" + device):
             _bind("/dev/" + device, root + "/dev/" + device, writable=True)
     for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
-                         ("stderr", "/proc/self/fd/2")):
+                         ("stderr", "/proc/self/fd/2"), ("core", "/proc/kcore"), ("ptmx", "pts/ptmx")):
         os.symlink(target, f"{root}/dev/{name}")
     os.mkdir(root + "/dev/shm")
+    os.mkdir(root + "/dev/pts")
+    _mount("devpts", root + "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=620")
     os.mkdir(root + "/proc")
     _mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     _bind(root + "/proc/sys", root + "/proc/sys")

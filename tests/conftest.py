@@ -64,6 +64,18 @@ def grade_json(exercise: str, folder: Path, tmp: Path, *extra: str, env: dict | 
     return done.returncode, json.loads(out.read_text(encoding="utf-8")), done.stdout
 
 
+def confinement() -> str:
+    """What confines the student's programs in the network the grader will use, as the report
+    names it: "fork server", "bubblewrap" or ""."""
+    from grader import net, sandbox
+
+    network = net.open_network()
+    try:
+        return sandbox.confinement(network)
+    finally:
+        network.close()
+
+
 def confined() -> bool:
     """Whether the grader runs student programs under bubblewrap, in the network it will use."""
     from grader import fsview, net
