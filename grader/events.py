@@ -54,9 +54,13 @@ def parse(line: bytes) -> Event | None:
             values[name] = tuple(value) if isinstance(value, list) else value
     if not isinstance(values.get("pid"), int) or not isinstance(values.get("t"), (int, float)):
         return None
-    for name in ("requested", "bound", "effective", "where"):
-        if name in values and not (values[name] is None or isinstance(values[name], tuple)):
+    for name in ("requested", "bound", "effective"):  # (host, port, ...)
+        value = values.get(name)
+        if value is not None and not (isinstance(value, tuple) and len(value) >= 2 and isinstance(value[0], str)
+                                      and isinstance(value[1], int)):
             return None
+    if values.get("where") is not None and not (isinstance(values["where"], tuple) and len(values["where"]) == 4):
+        return None
     if not isinstance(values.get("errno"), (int, type(None))):
         values["errno"] = None
     return Event(**values)

@@ -171,7 +171,7 @@ class View:
         view += ["--bind", str(self.workdir), str(self.workdir)]
         for source, path in self.read_only:
             view += ["--ro-bind", str(source), str(path)]
-        view += ["--chdir", str(self.workdir), "--unshare-pid", "--die-with-parent",
+        view += ["--chdir", str(self.workdir), "--unshare-pid", "--unshare-ipc", "--die-with-parent",
                  *(gate.options() if gate else ()), "--"]
         return [*view, *argv]
 

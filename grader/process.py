@@ -26,6 +26,9 @@ from .student_python import SPY_DIR
 
 OUTPUT_CAP = 256 * 1024  # bytes kept per stream: its head and its tail, half each
 MAX_EVENT = 8192  # bytes of one spy event line
+# event lines read per process: the spy's budgets stay far below; a program writing its own into
+# the pipe is not read further (the grader's memory and time are not the program's to spend)
+MAX_EVENTS = 5000
 PF_EXITING = 0x4  # a task's flag (/proc/PID/stat, field 9) from the moment it starts to exit
 
 
@@ -116,6 +119,7 @@ class StudentProcess:
         self._cwd, self._env, self._spy_config = cwd, env, spy_config
         self._pending: list[str] = []
         self._partial_event = b""
+        self._event_lines = 0  # lines read from the spy's pipe, at most MAX_EVENTS
         self._stdout_at_last_line = 0
         self._close_stdin_at_end = False
         self.changed = threading.Condition()
@@ -399,6 +403,8 @@ class StudentProcess:
         *lines, self._partial_event = (self._partial_event + data).split(b"\n")
         self._partial_event = self._partial_event[-MAX_EVENT:]  # garbage without newlines
         with self.changed:
+            lines = lines[:max(0, MAX_EVENTS - self._event_lines)]
+            self._event_lines += len(lines)
             for line in lines:
                 event = parse_event(line)
                 if event is None:

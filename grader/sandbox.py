@@ -90,6 +90,9 @@ class Sandbox:
                                         self.workdir, {exercise.fixture_dir / f: p for f, p in exercise.stand_ins.items()},
                                         exercise.outputs, outside=self.confined)
             self._binds = recreate.lay_out(self.layout, self.workdir, self.elsewhere)
+            for folder in (self.workdir, self.elsewhere):  # a program runs as the grader's user: it
+                if folder.exists():  # needs nothing more, and no one else reaches what it leaves (a setuid file)
+                    folder.chmod(0o700)
             self._initial_files = {p: p.stat().st_mtime_ns for p in self._files()}
         except BaseException:
             if hasattr(self, "network"):

@@ -31,12 +31,13 @@ FRESH = set(sys.modules)  # what any Python has loaded before its script runs
 import ctypes  # noqa: E402
 import marshal  # noqa: E402
 import os  # noqa: E402
+import signal  # noqa: E402
 import socket  # noqa: E402
 
-CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWPID = 0x20000, 0x40000000, 0x20000000
+CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWPID, CLONE_NEWIPC = 0x20000, 0x40000000, 0x20000000, 0x08000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
 MNT_DETACH = 2
-PR_SET_NAME, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 15, 24, 38
+PR_SET_NAME, PR_SET_SECCOMP, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, SECCOMP_MODE_FILTER = 15, 22, 24, 38, 2
 SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}.get(os.uname().machine)
 # What the program keeps of root's capabilities: a container runtime's default set, without
 # the ones that could undo the sandbox (mount, mknod, chroot, ptrace, modules, raw devices).
@@ -67,8 +68,8 @@ def _bind(source, target, writable=False):
         os.makedirs(os.path.dirname(target), exist_ok=True)
         os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o644))
     _mount(source, target, None, MS_BIND | MS_REC)
-    if not writable:
-        _mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    # never a setuid file or a device through it (a host user could run what a program left)
+    _mount(None, target, None, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | (0 if writable else MS_RDONLY))
 
 
 def make_view(view):
@@ -84,7 +85,7 @@ def make_view(view):
         elif os.path.isdir(folder):
             _bind(folder, root + folder)
     os.mkdir(root + "/dev")
-    _mount("tmpfs", root + "/dev", "tmpfs", MS_NOSUID, "mode=0755")
+    _mount("tmpfs", root + "/dev", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755")
     for device in DEVICES:
         if os.path.exists("/dev/" + device):
             _bind("/dev/" + device, root + "/dev/" + device, writable=True)
@@ -96,7 +97,9 @@ def make_view(view):
     _mount("devpts", root + "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=620")
     os.mkdir(root + "/proc")
     _mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-    _bind(root + "/proc/sys", root + "/proc/sys")
+    for shared in ("sys", "sysrq-trigger", "irq", "bus", "pressure"):  # the machine's, not the namespace's
+        if os.path.exists(f"{root}/proc/{shared}"):
+            _bind(f"{root}/proc/{shared}", f"{root}/proc/{shared}")
     os.makedirs(root + "/tmp", exist_ok=True)
     _mount("tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755")
     for folder, path in view["recreated"]:
@@ -123,6 +126,33 @@ def drop_privileges():
     data = (ctypes.c_uint32 * 6)(kept, kept, 0, 0, 0, 0)  # effective, permitted, inheritable (x2)
     _check(libc.capset(header, data), "capset")
     _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+    refuse_keyrings()
+
+
+def refuse_keyrings():
+    """The kernel's keyrings are not namespaced: root's user keyring is the machine's, and a
+    key added there outlives the sandbox. A seccomp filter answers add_key, request_key and
+    keyctl with EPERM, and refuses any other system call ABI than the machine's own."""
+    arch, calls = {"x86_64": (0xC000003E, (248, 249, 250)), "aarch64": (0xC00000B7, (217, 218, 219))}.get(
+        os.uname().machine, (None, ()))
+    if arch is None:
+        return
+    load, equal, at_least, give = 0x20, 0x15, 0x35, 0x06  # BPF_LD|W|ABS, JMP|JEQ|K, JMP|JGE|K, RET|K
+    allow, refuse = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
+    program = [(load, 0, 0, 4), (equal, 0, 6, arch),  # another ABI: refused
+               (load, 0, 0, 0), (at_least, 4, 0, 0x40000000),  # x32's calls: refused
+               (equal, 3, 0, calls[0]), (equal, 2, 0, calls[1]), (equal, 1, 0, calls[2]),
+               (give, 0, 0, allow), (give, 0, 0, refuse)]
+
+    class Instruction(ctypes.Structure):
+        _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8), ("k", ctypes.c_uint32)]
+
+    class Program(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_uint16), ("filter", ctypes.POINTER(Instruction))]
+
+    instructions = (Instruction * len(program))(*program)
+    filter_program = Program(len(program), instructions)
+    _check(libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(filter_program), 0, 0), "seccomp")
 
 
 def setup(request, fds, report):
@@ -131,7 +161,7 @@ def setup(request, fds, report):
         os.setsid()  # the group the grader kills: its leader outside the namespace, as bubblewrap's
         if request["netns"]:
             _check(libc.setns(fds[5], CLONE_NEWNET), "setns")
-        _check(libc.unshare(CLONE_NEWNS | CLONE_NEWPID), "unshare")
+        _check(libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC), "unshare")  # IPC: no shared memory left behind
         pid = os.fork()
     except OSError as error:
         os.write(report, marshal.dumps({"error": str(error)}))
@@ -147,6 +177,7 @@ def init(request, fds):
     """PID 1 of the program's namespace: the view, the limits, the program, its status."""
     stdin, stdout, stderr, events, go, lifeline = fds[0], fds[1], fds[2], fds[3], fds[4], request["lifeline"]
     libc.prctl(PR_SET_NAME, b"netgrader-init", 0, 0, 0)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # as any init's: a program's ^C cannot end it
     try:
         make_view(request["view"])
     except OSError as error:
@@ -192,6 +223,7 @@ def program(request, stdin, stdout, stderr, events):
     os.dup2(events, 3)
     os.closerange(4, 1 << 20)
     libc.prctl(PR_SET_NAME, COMM, 0, 0, 0)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # Python's, as at start-up
     drop_privileges()
     env = dict(request["env"])
     config = dict(item.split("=", 1) for item in env.get("NETGRADER_SPY", "").split())

@@ -131,11 +131,22 @@ def test_a_forked_program_is_held_as_tightly_as_in_bubblewrap(tmp_path, network)
             print("sysctl", type(error).__name__)
         print("processes", sorted(int(p) for p in os.listdir("/proc") if p.isdigit()))
         print("project", os.path.exists({str(ROOT / "tests")!r}), os.path.exists({str(ROOT / "reference")!r}))
+        flags = [os.statvfs(path).f_flag for path in (".", "/tmp", "/dev")]
+        print("no setuid files, no devices", all(f & os.ST_NOSUID and f & os.ST_NODEV for f in flags))
+        print("machine's /proc read-only", all(os.statvfs("/proc/" + d).f_flag & os.ST_RDONLY for d in ("irq", "bus")
+                                               if os.path.exists("/proc/" + d)))
+        print("ipc", os.readlink("/proc/self/ns/ipc") != {os.readlink("/proc/self/ns/ipc")!r})
+        add_key = {{"x86_64": 248, "aarch64": 217}}[os.uname().machine]
+        print("keyring", ctypes.CDLL(None, use_errno=True).syscall(add_key, b"user", b"k", b"v", 1, -4), ctypes.get_errno())
+        os.kill(1, 2)  # ^C to the sandbox's init
+        print("init survives a ^C", os.path.exists("/proc/1"))
         """), encoding="utf-8")
     done = run(workdir, forked(workdir, "prog.py", network), "prog.py")
     assert done.stdout.text().splitlines() == [
         "sys_admin False mknod False", "no_new_privs 1", "mount -1", "sysctl OSError", "processes [1, 2]",
-        "project False False"], done.stderr.text()
+        "project False False", "no setuid files, no devices True", "machine's /proc read-only True", "ipc True",
+        "keyring -1 1", "init survives a ^C True"], done.stderr.text()
+    assert done.returncode == 0
 
 
 def test_a_program_beside_a_file_named_as_a_loaded_module_starts_through_bubblewrap(tmp_path, network):
@@ -198,6 +209,26 @@ def test_a_view_that_cannot_be_made_is_the_programs_error_not_the_graders(tmp_pa
     view = view_of(workdir, read_only=((tmp_path / "missing.mp4", workdir / "film.mp4"),))
     done = run(workdir, forked(workdir, "prog.py", network, view=view), "prog.py")
     assert done.returncode == 1 and done.stdout.text() == "" and "film.mp4" in done.stderr.text()
+
+
+def test_a_program_that_writes_its_own_events_cannot_break_or_load_the_grader(tmp_path, network):
+    """The spy's pipe is the program's too: a malformed event is dropped, and past MAX_EVENTS
+    lines nothing more is read (a flood would cost the grader memory and time)."""
+    from grader.process import MAX_EVENTS
+
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    (workdir / "prog.py").write_text(textwrap.dedent("""
+        import os, time
+        os.write(3, repr({"ev": "bind", "pid": 2, "t": 0.0, "requested": (), "bound": ()}).encode() + b"\\n")
+        line = repr({"ev": "sleep", "pid": 2, "t": 0.0, "secs": 1.0, "path": "x" * 4000}).encode() + b"\\n"
+        for _ in range(20000):
+            os.write(3, line)
+        print("done")
+        """), encoding="utf-8")
+    done = run(workdir, forked(workdir, "prog.py", network), "prog.py")
+    assert done.stdout.text() == "done\n", done.stderr.text()
+    assert not done.events_of("bind") and len(done.events) <= MAX_EVENTS
 
 
 GRADER_THAT_DIES = """
