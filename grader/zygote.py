@@ -33,6 +33,9 @@ import marshal  # noqa: E402
 import os  # noqa: E402
 import signal  # noqa: E402
 import socket  # noqa: E402
+import threading  # noqa: E402, F401  (with socket, time and weakref: what the spy loads in every program)
+import time  # noqa: E402, F401
+import weakref  # noqa: E402, F401
 
 CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWPID, CLONE_NEWIPC = 0x20000, 0x40000000, 0x20000000, 0x08000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
@@ -60,7 +63,7 @@ def _mount(source, target, fstype, flags, data=None):
                       flags, data.encode() if data else None), f"mount {target}")
 
 
-def _bind(source, target, writable=False):
+def _bind(source, target, writable=False, device=False):
     """`source` shown at `target` (made first: a folder, or an empty file for a file)."""
     if os.path.isdir(source):
         os.makedirs(target, exist_ok=True)
@@ -68,8 +71,9 @@ def _bind(source, target, writable=False):
         os.makedirs(os.path.dirname(target), exist_ok=True)
         os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o644))
     _mount(source, target, None, MS_BIND | MS_REC)
-    # never a setuid file or a device through it (a host user could run what a program left)
-    _mount(None, target, None, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | (0 if writable else MS_RDONLY))
+    # never a setuid file, nor a device but the one bound (a host user could run what a program left)
+    flags = MS_NOSUID | (0 if device else MS_NODEV) | (0 if writable else MS_RDONLY)
+    _mount(None, target, None, MS_BIND | MS_REMOUNT | flags)
 
 
 def make_view(view):
@@ -88,7 +92,7 @@ def make_view(view):
     _mount("tmpfs", root + "/dev", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755")
     for device in DEVICES:
         if os.path.exists("/dev/" + device):
-            _bind("/dev/" + device, root + "/dev/" + device, writable=True)
+            _bind("/dev/" + device, root + "/dev/" + device, writable=True, device=True)
     for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
                          ("stderr", "/proc/self/fd/2"), ("core", "/proc/kcore"), ("ptmx", "pts/ptmx")):
         os.symlink(target, f"{root}/dev/{name}")

@@ -68,6 +68,7 @@ PROGRAMS = {
         print(sorted(globals()), os.getcwd(), os.getpid(), os.getppid(), os.getpgrp(), os.environ["NETGRADER_SANDBOX"])
         print(sys.stdin.isatty(), sys.stdin.seekable(), sys.stdout.encoding, sys.stderr.errors, sys.stdout.write_through)
         print(sorted(os.listdir("/")), sorted(os.listdir("/dev")), len(os.listdir(".")))
+        print(open("/dev/null", "w").write("x"), len(open("/dev/urandom", "rb").read(4)), open("/dev/zero", "rb").read(2))
         """,
     "a-traceback": """
         def lookup(word):
