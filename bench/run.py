@@ -28,8 +28,8 @@ bench/results.json). Medians over `--reps` repetitions.
    one after another in one process through the library (grader.engine.Grader, one per
    exercise, kept open), next to the same gradings through the CLI, one process each.
 7. The isolation of one check on its own: a sandbox opened, a program that imports socket and
-   ends started in it (namespace, control group, bubblewrap, prlimit, spy) and waited for, the
-   sandbox closed; next to the same program run bare by the students' Python.
+   ends started in it (namespace, control group, the fork server or bubblewrap, limits, spy) and
+   waited for, the sandbox closed; next to the same program run bare by the students' Python.
 
 Run it alone: other load on the machine changes every figure. No timing is asserted anywhere.
 """
@@ -430,7 +430,7 @@ def isolation(tmp: Path, reps: int) -> dict:
         check(services)  # the first namespace is made before the loop: the rest are made ahead
         rounds = [(median_time(lambda: check(services), 1), median_time(bare, 1)) for _ in range(reps * 6)]
         with Sandbox(exercise, submission, services) as sandbox:
-            level = f"{sandbox.network.isolation}{' + bubblewrap' if sandbox.confined else ''}, " \
+            level = f"{sandbox.network.isolation}{' + ' + sandbox.confinement if sandbox.confined else ''}, " \
                     f"{'control groups' if sandbox.limits.contained else 'rlimits'}"
     checked = statistics.median(r[0] for r in rounds)
     bare_run = statistics.median(r[1] for r in rounds)

@@ -32,6 +32,7 @@ import ctypes  # noqa: E402
 import gc  # noqa: E402
 import marshal  # noqa: E402
 import os  # noqa: E402
+import select  # noqa: E402
 import signal  # noqa: E402
 import socket  # noqa: E402
 import threading  # noqa: E402, F401  (with socket, time and weakref: what the spy loads in every program)
@@ -201,7 +202,6 @@ def init(request, fds):
 
 def _wait_program(pid, lifeline):
     """Wait for the program, reaping the orphans handed to PID 1 meanwhile; its status."""
-    import select
     pidfd = os.pidfd_open(pid)
     poller = select.poll()
     poller.register(pidfd, select.POLLIN)
