@@ -54,17 +54,6 @@ class Forked:
                     self.returncode = 255
             return self.returncode
 
-    def poll(self) -> int | None:
-        with self._waiting:
-            if self.returncode is None:
-                try:
-                    pid, status = os.waitpid(self.pid, os.WNOHANG)
-                except ChildProcessError:
-                    pid, status = self.pid, 255 << 8
-                if pid:
-                    self.returncode = os.waitstatus_to_exitcode(status)
-            return self.returncode
-
 
 class Zygote:
     """The grader process's fork server, started on first use."""
