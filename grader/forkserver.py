@@ -23,6 +23,7 @@ import subprocess
 import threading
 from pathlib import Path
 
+from . import seccomp
 from .machine_cache import cache_dir
 from .proctree import become_subreaper
 from .student_python import SPY_DIR, STUDENT_ENV, student_python
@@ -69,7 +70,7 @@ class Zygote:
                "PYTHONPATH": str(SPY_DIR)}
         try:  # stdio on pipes, as a program's: Python sets its streams up at start (not seekable)
             self._process = subprocess.Popen(
-                [student_python(), "-u", str(ZYGOTE), str(theirs.fileno()), str(lifeline)],
+                [student_python(), "-u", str(ZYGOTE), str(theirs.fileno()), str(lifeline), seccomp.program().hex()],
                 env=env, cwd=self.newroot, pass_fds=(theirs.fileno(), lifeline), stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         finally:

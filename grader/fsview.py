@@ -23,6 +23,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import seccomp
+from .identity import Identity
 from .proctree import wait_ended
 from .machine_cache import tool
 
@@ -31,7 +33,7 @@ from .machine_cache import tool
 # one of its processes outlives it, and would otherwise end up a zombie of the grader.
 TRIAL = """import ctypes, os, subprocess, sys
 ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
-status = subprocess.run(sys.argv[1:]).returncode
+status = subprocess.run(sys.argv[1:], close_fds=False).returncode  # the gate's pipes and the filter
 while True:
     try:
         os.wait()
@@ -51,21 +53,54 @@ def available(network) -> bool:
     if os.environ.get("NETGRADER_BUBBLEWRAP") == "0" or tool("bwrap") is None:
         return False
     if network.isolation not in _works:
-        trial = [sys.executable, "-I", "-S", "-c", TRIAL, "bwrap", "--ro-bind", "/", "/", "--unshare-pid", "--", "true"]
-        try:
-            done = subprocess.Popen(network.wrap(trial), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL, start_new_session=True)
-        except OSError:
-            _works[network.isolation] = False
-        else:
-            if not wait_ended(done, 10):
-                os.killpg(done.pid, signal.SIGKILL)
-                done.wait()
-            _works[network.isolation] = done.returncode == 0
+        _works[network.isolation] = _trial(network)
     return _works[network.isolation]
 
 
+def _trial(network) -> bool:
+    """bubblewrap runs `true` here as it runs a program: its filter loaded, as an unprivileged user."""
+    if seccomp.available():
+        return False
+    gate = Gate(lambda pid: None)
+    identity = Identity(65534, 65534) if os.geteuid() == 0 else None
+    trial = [sys.executable, "-I", "-S", "-c", TRIAL, *sandboxing(identity, gate), "--ro-bind", "/", "/",
+             "--", *(identity.setpriv() if identity else ()), "true"]
+    try:
+        done = subprocess.Popen(network.wrap(trial), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True, pass_fds=gate.fds)
+    except OSError:
+        gate.close()
+        return False
+    gate.open(done)
+    if not wait_ended(done, 10):
+        os.killpg(done.pid, signal.SIGKILL)
+        done.wait()
+    return done.returncode == 0
+
+
+def sandboxing(identity: Identity | None, gate: "Gate") -> list[str]:
+    """bubblewrap's options that make its sandbox: a bwrap, its namespaces, the system-call filter
+    and the gate. As root bwrap needs no user namespace (setpriv then makes the program a user
+    of its own); as anyone else it makes one, and none can be made inside it."""
+    user = [] if identity else ["--unshare-user", "--disable-userns"]
+    return ["bwrap", "--unshare-pid", "--unshare-ipc", "--die-with-parent", *user, *gate.options()]
+
+
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")  # what any program needs
+# What the view shows empty, as Docker masks it: the machine's secrets in /etc (passwords, the
+# database's maintenance account, the host's keys) and the /proc files that tell of the machine
+# rather than the program (its keyrings, timers, memory image, devices).
+SECRETS = ("/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/etc/security/opasswd",
+           "/etc/mysql/debian.cnf", "/etc/ssl/private", "/etc/ssh/ssh_host_rsa_key", "/etc/ssh/ssh_host_ecdsa_key",
+           "/etc/ssh/ssh_host_ed25519_key", "/etc/ssh/ssh_host_dsa_key")
+PROC_MASKED = ("/proc/kcore", "/proc/keys", "/proc/key-users", "/proc/timer_list", "/proc/timer_stats",
+               "/proc/sched_debug", "/proc/latency_stats", "/proc/kallsyms", "/proc/kpagecount", "/proc/kpageflags",
+               "/proc/kpagecgroup", "/proc/acpi", "/proc/asound", "/proc/scsi", "/proc/firmware")
+
+
+def masked() -> list[tuple[str, bool]]:
+    """(path, is a folder) of every path to mask that this machine has."""
+    return [(path, os.path.isdir(path)) for path in (*SECRETS, *PROC_MASKED) if os.path.lexists(path)]
 
 
 class Gate:
@@ -74,28 +109,30 @@ class Gate:
     bwrap tells the pid of its sandbox on --info-fd, then waits on --block-fd before it runs the
     program. `open()` reads the pid, calls `on_ready(pid)` (grader/limits.py sets the rlimits
     and control groups there, where the program and all it starts inherit them) and only then
-    lets it run. Nothing else has to start in front of bwrap to set the limits."""
+    lets it run. Nothing else has to start in front of bwrap to set the limits. The gate also
+    hands bwrap the system-call filter (grader/seccomp.py) it loads before the program runs."""
 
     def __init__(self, on_ready):
         self._on_ready = on_ready
         self._info_read, self._info_write = os.pipe()
         self._block_read, self._block_write = os.pipe()
-        self._open = {self._info_read, self._info_write, self._block_read, self._block_write}
+        self._filter = seccomp.readable_fd()
+        self._open = {self._info_read, self._info_write, self._block_read, self._block_write, self._filter}
 
     @property
-    def fds(self) -> tuple[int, int]:
-        """bwrap's ends of the pipes: passed to it."""
-        return self._info_write, self._block_read
+    def fds(self) -> tuple[int, int, int]:
+        """bwrap's ends of the pipes, and the filter: passed to it."""
+        return self._info_write, self._block_read, self._filter
 
     def options(self) -> list[str]:
-        return ["--info-fd", str(self._info_write), "--block-fd", str(self._block_read)]
+        return ["--info-fd", str(self._info_write), "--block-fd", str(self._block_read), "--seccomp", str(self._filter)]
 
     def open(self, process: subprocess.Popen, within: float = 10.0) -> None:
         """Once bwrap has started: its sandbox under the limits, then running. A sandbox that is
         never reported or ends before its limits are set (bwrap failed: its error is on stderr,
         as the program's) or whose limits cannot be set (raised) is killed before the program
         could run a line."""
-        self._close(self._info_write, self._block_read)
+        self._close(self._info_write, self._block_read, self._filter)
         released = False
         try:
             pid = self._sandbox_pid(within)
@@ -130,7 +167,7 @@ class Gate:
 
     def close(self) -> None:
         """Every end still open (also when the start failed)."""
-        self._close(self._info_read, self._info_write, self._block_read, self._block_write)
+        self._close(self._info_read, self._info_write, self._block_read, self._block_write, self._filter)
 
     def _close(self, *fds: int) -> None:
         """Each fd once: a number closed twice may by then be another file's."""
@@ -148,39 +185,59 @@ class View:
     folders of the student's computer (grader/recreate.py); bound before `visible`, which may
     lie inside one of them (/root/.pyenv under a recreated /root). `read_only`: (file, path in
     workdir) pairs shown read-only over `workdir` (a submission's large files, not copied).
+    `identity`: the user the program runs as (grader/identity.py; None: the grader's own).
     bubblewrap makes it (`wrap`), or the fork server (`request`, grader/zygote.py)."""
 
     workdir: Path
     visible: tuple[Path, ...]
     recreated: tuple[tuple[Path, str], ...] = ()
     read_only: tuple[tuple[Path, Path], ...] = ()
+    identity: Identity | None = None
 
     def shown(self) -> list[Path]:
         return [folder for folder in dict.fromkeys(self.visible) if folder.exists()]
 
-    def wrap(self, argv: list[str], gate: Gate | None = None) -> list[str]:
-        """argv run by bubblewrap in this view. `gate`: the program waits until it opens."""
-        view = ["bwrap"]
+    def wrap(self, argv: list[str], gate: Gate) -> list[str]:
+        """argv run by bubblewrap in this view, once `gate` opens."""
+        view = sandboxing(self.identity, gate)
         for folder in SYSTEM:
             view += ["--ro-bind-try", folder, folder]
-        view += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]  # before the binds: they may lie in /tmp
+        view += ["--dev", "/dev", "--perms", "1777", "--tmpfs", "/dev/shm", "--proc", "/proc",
+                 "--perms", "1777", "--tmpfs", "/tmp"]  # before the binds: they may lie in /tmp
+        for path, folder in masked():
+            view += ["--perms", "0555", "--tmpfs", path, "--remount-ro", path] if folder else ["--ro-bind", "/dev/null", path]
         for folder, path in self.recreated:
             view += ["--bind", str(folder), path]
+        for folder in self._parents():  # bwrap would make them 0700: only root could pass
+            view += ["--perms", "0755", "--dir", folder]
         for folder in self.shown():
             view += ["--ro-bind", str(folder), str(folder)]
         view += ["--bind", str(self.workdir), str(self.workdir)]
         for source, path in self.read_only:
             view += ["--ro-bind", str(source), str(path)]
-        view += ["--chdir", str(self.workdir), "--unshare-pid", "--unshare-ipc", "--die-with-parent",
-                 *(gate.options() if gate else ()), "--"]
-        return [*view, *argv]
+        view += ["--chdir", str(self.workdir), "--"]
+        return [*view, *(self.identity.setpriv() if self.identity else ()), *argv]
+
+    def _parents(self) -> list[str]:
+        """The folders above the visible ones and the working directory that the view has not
+        got (the folders a program's user passes through to reach the Python it runs on), from
+        the top down: never /tmp (bubblewrap's, everyone's) nor a system folder or a recreated one."""
+        kept = {"/", "/tmp", *SYSTEM, *(path for _, path in self.recreated)}
+        found = []
+        for folder in (*self.shown(), self.workdir):
+            for parent in reversed(folder.parents):
+                if str(parent) not in kept and not any(parent.is_relative_to(s) for s in SYSTEM) and str(parent) not in found:
+                    found.append(str(parent))
+        return found
 
     def request(self, newroot: Path) -> dict:
         """The view as grader/zygote.py makes it, on the empty folder `newroot`."""
         return {"newroot": str(newroot), "system": list(SYSTEM), "workdir": str(self.workdir),
                 "recreated": [[str(folder), path] for folder, path in self.recreated],
                 "visible": [str(folder) for folder in self.shown()],
-                "read_only": [[str(source), str(path)] for source, path in self.read_only]}
+                "read_only": [[str(source), str(path)] for source, path in self.read_only],
+                "identity": [self.identity.uid, self.identity.gid] if self.identity else None,
+                "masked": masked()}
 
 
 def exit_status(returncode: int | None) -> int | None:

@@ -92,9 +92,11 @@ def remove_stale(parent: Path) -> None:
 class CheckLimits:
     """The limits of one check: rlimits always, plus its own control groups where possible."""
 
-    def __init__(self, limits: Limits = LIMITS, name: str | None = None):
-        """`name`: the groups' name, the check's mark (netgrader-PID-...: which grader made them)."""
+    def __init__(self, limits: Limits = LIMITS, name: str | None = None, uid: int | None = None):
+        """`name`: the groups' name, the check's mark (netgrader-PID-...: which grader made them).
+        `uid`: the user the check's programs run as (grader/identity.py), when it is their own."""
         self.limits = limits
+        self.uid = uid if uid is not None else (os.geteuid() if os.geteuid() != 0 else None)
         self.groups: list[Path] = []  # one per controller (v1) or one unified group (v2)
         self._memory_file: Path | None = None
         name = name or f"netgrader-{os.getpid()}-{uuid.uuid4().hex[:12]}"
@@ -138,7 +140,7 @@ class CheckLimits:
         if self.contained == {"processes", "memory"}:
             key = "limits.cgroup"
         else:  # RLIMIT_NPROC binds a user who is not root (see wrap())
-            key = "limits.rlimit" if os.geteuid() == 0 else "limits.rlimit_user"
+            key = "limits.rlimit" if self.uid is None else "limits.rlimit_user"
         return Message(key, {"cpu": self.limits.cpu_seconds, "memory": self.limits.memory_mb,
                              "file": self.limits.file_mb, "processes": self.limits.processes})
 
@@ -150,8 +152,8 @@ class CheckLimits:
                  (resource.RLIMIT_NOFILE, limits.open_files, limits.open_files)]
         if "memory" not in self.contained:  # address space runs ahead of memory
             found.append((resource.RLIMIT_AS, limits.memory_mb * 2 * 1024 * 1024, limits.memory_mb * 2 * 1024 * 1024))
-        if "processes" not in self.contained and os.geteuid() != 0:  # it counts all of the user's processes
-            nproc = processes_of(os.geteuid()) + limits.processes
+        if "processes" not in self.contained and self.uid is not None:  # it counts all of the user's processes
+            nproc = processes_of(self.uid) + limits.processes
             found.append((resource.RLIMIT_NPROC, nproc, nproc))
         return found
 

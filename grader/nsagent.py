@@ -22,10 +22,17 @@ SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 0x1
 
 
 def bring_loopback_up():
+    """`lo` up, and every port free to bind for any user (a program runs as a user of its own,
+    not root, and a handout may serve on port 80): this namespace's setting, not the machine's."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         request = struct.pack("16sh", b"lo", 0)
         flags = struct.unpack("16sh", fcntl.ioctl(sock, SIOCGIFFLAGS, request))[1]
         fcntl.ioctl(sock, SIOCSIFFLAGS, struct.pack("16sh", b"lo", flags | IFF_UP))
+    try:
+        with open("/proc/sys/net/ipv4/ip_unprivileged_port_start", "w") as setting:
+            setting.write("0")
+    except OSError:
+        pass  # an older kernel: ports below 1024 stay root's
 
 
 def add_address(ip: str) -> bytes:

@@ -23,7 +23,7 @@ from pathlib import Path
 from .clients import Clients, TcpClient, UdpClient
 from .httpclient import HttpClient
 from .errors import CheckFailed, HarnessError
-from . import browser, database, files
+from . import browser, database, files, sockets
 from .expect import LOCAL_HOSTS, POLL_SECONDS, Expect, blocked_in_recv, explain, file_mismatch, lines_mismatch, lines_of, text_lines
 from .peers import TcpPeer, UdpPeer, load_table
 from .process import StudentProcess
@@ -263,8 +263,17 @@ class Student:
         process = self.process
         wanted = "bind" if port.proto == "udp" else "listen"
 
+        confirmed = set()  # the events the kernel agreed with (grader/sockets.py): a spy's line is only a hint
+
         def ready():
-            return [e for e in process.events if e.kind == wanted and e.proto == port.proto]
+            found = []
+            for e in process.events:
+                if e.kind == wanted and e.proto == port.proto and e.bound is not None:
+                    if id(e) not in confirmed and sockets.held((process.pid, *process.descendants()), port.proto, e.bound[1]):
+                        confirmed.add(id(e))
+                    if id(e) in confirmed:
+                        found.append(e)
+            return found
 
         def requested(event):  # the address the program asked for (loopback mode moves it)
             return next((e.requested for e in process.events_of("bind") if e.bound == event.bound), event.bound)

@@ -71,7 +71,7 @@ class Typed:
     prompt: str | None
 
 
-WRAPPERS = ("bwrap", "prlimit", "sh", "nsenter", "unshare", "netgrader-init")  # what runs around a student's program
+WRAPPERS = ("bwrap", "prlimit", "sh", "nsenter", "unshare", "setpriv", "netgrader-init")  # what runs around a student's program
 
 
 class Subprocess:
@@ -204,10 +204,12 @@ class StudentProcess:
                 return line
         return None
 
-    def _feed_locked(self) -> None:
+    def _feed_locked(self, answer_prompt: bool = True) -> None:
+        """Type what this read asks for: the prompt's own answer (`answer_prompt`), else the
+        check's next line, else end of input where the check says so."""
         stdin = self._popen.stdin
         try:
-            answer = self._answer() if not stdin.closed else None
+            answer = self._answer() if answer_prompt and not stdin.closed else None
             if answer is not None:
                 if answer in self._pending:  # the check listed it for a program whose prompts say nothing:
                     self._pending.remove(answer)  # typed where it is asked for, not again elsewhere
@@ -416,7 +418,11 @@ class StudentProcess:
                     self.last_prompt = self._prompt()
                     self._feed_locked()
                     while event.all and (self._pending or self._close_stdin_at_end) and not self._popen.stdin.closed:
-                        self._feed_locked()  # sys.stdin.read(): everything, then end of input
+                        # sys.stdin.read(): everything, then end of input; its prompt answered once
+                        typed = len(self.typed)
+                        self._feed_locked(answer_prompt=False)
+                        if len(self.typed) == typed:
+                            break  # nothing more to type (a pipe that refused it): never spin
             self.changed.notify_all()
 
 

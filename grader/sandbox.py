@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import database, forkserver, fsview, recreate, relay
+from . import database, forkserver, fsview, identity, recreate, relay
 from .errors import CheckFailed
 from .copying import SharedFiles, copy_submission, place_large
 from .discover import junk
@@ -85,14 +85,17 @@ class Sandbox:
                 shutil.copyfile(exercise.fixture_dir / fixture, target)
             self._read_only = [(s, t) for s, t in self._read_only if str(t.relative_to(self.workdir)) not in exercise.fixtures]
             self._show_files_beside_nested_scripts()
-            self.limits = CheckLimits(name=self.workdir.name)
+            self.identity = identity.for_check()  # as root, the programs' own user, who owns their folders
+            self.limits = CheckLimits(name=self.workdir.name, uid=self.identity.uid if self.identity else None)
             self.layout = recreate.plan([p.read_text("utf-8", "replace") for p in self.workdir.rglob("*.py")],
                                         self.workdir, {exercise.fixture_dir / f: p for f, p in exercise.stand_ins.items()},
                                         exercise.outputs, outside=self.confined)
             self._binds = recreate.lay_out(self.layout, self.workdir, self.elsewhere)
-            for folder in (self.workdir, self.elsewhere):  # a program runs as the grader's user: it
-                if folder.exists():  # needs nothing more, and no one else reaches what it leaves (a setuid file)
+            for folder in (self.workdir, self.elsewhere):  # no one else reaches what they leave (a setuid file)
+                if folder.exists():
                     folder.chmod(0o700)
+            if self.identity:
+                self.identity.own(self.workdir, self.elsewhere)
             self._initial_files = {p: p.stat().st_mtime_ns for p in self._files()}
         except BaseException:
             if hasattr(self, "network"):
@@ -203,11 +206,12 @@ class Sandbox:
         the spy, read-only, and its directory), put under the limits before it runs; from the
         fork server where it can make that view itself (grader/forkserver.py)."""
         argv = [student_python(), "-u", str(script)]
-        if not self.confined:
-            return Subprocess(self.network.launcher(self.limits.wrap(argv)))
+        if not self.confined:  # no view of its own; as root, still the check's user, not root
+            user = self.identity.setpriv() if self.identity else []
+            return Subprocess(self.network.launcher(self.limits.wrap([*user, *argv])))
         python = Path(argv[0])
         view = fsview.View(self.workdir, (Path(sys.base_prefix), python.parent.parent, python.resolve().parent.parent,
-                                          SPY_DIR), tuple(self._binds), tuple(self._read_only))
+                                          SPY_DIR), tuple(self._binds), tuple(self._read_only), self.identity)
 
         def through_bubblewrap() -> Subprocess:
             gate = fsview.Gate(self.limits.apply)

@@ -43,6 +43,8 @@ def student_python() -> str:
                 made_once(home, venv.EnvBuilder(with_pip=False, symlinks=True, clear=True).create)
         if python.exists():
             _add_packages(home / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages")
+            if home.stat().st_mode & 0o005 != 0o005:  # made in a private folder: the programs' own users read it
+                home.chmod(0o755)
         _student_python = str(python) if python.exists() else sys.executable
         _made = (home, _fingerprint(home)) if python.exists() else None
     return _student_python

@@ -13,12 +13,14 @@ ROOT = Path(__file__).resolve().parent.parent
 STUDENTS = ROOT / "tests" / "students"
 
 
-def run_grader(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 240):
+def run_grader(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 240, wrap=None):
     """Run `python -m grader ARGS` and return the CompletedProcess (text mode), with the
-    grader's `pid`: what it left carries that pid in its mark (netgrader-PID-...)."""
+    grader's `pid`: what it left carries that pid in its mark (netgrader-PID-...). `wrap`:
+    argv -> the command that runs it (in a namespace of the test's own); it must exec it."""
     environment = {**os.environ, **(env or {})}
     environment.pop("NETGRADER_VIA_MAKE", None)
     argv = [sys.executable, "-m", "grader", *args]
+    argv = wrap(argv) if wrap else argv
     with subprocess.Popen(argv, cwd=cwd, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           text=True) as grader:
         try:
