@@ -8,7 +8,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 EX ?= udp_echo
-SUB ?= $(if $(wildcard samples/$(EX)),samples/$(EX),reference/$(EX))
+ifeq ($(origin SUB),undefined)
+SUB := $(if $(wildcard samples/$(EX)),samples/$(EX),reference/$(EX))
+endif
 CHECK ?=
 FILE ?=
 STRICT ?=
@@ -16,10 +18,20 @@ GRADE_LANG ?=
 N ?= 50
 JOBS ?= 8
 
-OUT ?= $(DIR)-graded
+ifeq ($(origin OUT),undefined)
+OUT := $(value DIR)-graded
+endif
 RESUME ?=
 ROSTER ?=
 SCHEDULER ?=
+
+# What a user names (a folder, a file) is taken literally: never expanded by make (a folder
+# named `s01$(shell ...)` runs nothing), never exported to a recipe (make would expand it then),
+# and given to the shell as one single-quoted word.
+NAMED := EX SUB CHECK FILE GRADE_LANG DIR OUT ROSTER SCHEDULER JOBS N
+unexport $(NAMED)
+literal = '$(subst ','\'',$(value $1))'
+literals = $(foreach w,$(value $1),'$(subst ','\'',$(w))')
 
 .PHONY: grade batch test list soak bench clean
 
@@ -36,11 +48,11 @@ $(VENV)/.extras: $(VENV)/.ready
 	touch $@
 
 grade: $(VENV)/.ready
-	@NETGRADER_VIA_MAKE=1 NETGRADER_MAKE_DIR="$(CURDIR)" $(PY) -m grader grade $(EX) "$(SUB)" $(foreach f,$(FILE),--file "$(f)") $(if $(CHECK),--check $(CHECK)) $(if $(GRADE_LANG),--lang $(GRADE_LANG)) $(if $(STRICT),--strict)
+	@NETGRADER_VIA_MAKE=1 NETGRADER_MAKE_DIR='$(CURDIR)' $(PY) -m grader grade $(call literal,EX) $(call literal,SUB) $(foreach f,$(call literals,FILE),--file $(f)) $(if $(value CHECK),--check $(call literal,CHECK)) $(if $(value GRADE_LANG),--lang $(call literal,GRADE_LANG)) $(if $(STRICT),--strict)
 
 batch: $(VENV)/.extras
-	@test -n "$(DIR)" || { echo "usage: make batch EX=udp_dict DIR=folder-of-submissions [OUT=...] [JOBS=4] [RESUME=1] [ROSTER=roster.csv] [SCHEDULER=tcp://host:8786]"; exit 2; }
-	@$(PY) -m grader batch $(EX) "$(DIR)" --out "$(OUT)" $(if $(filter command line,$(origin JOBS)),--jobs $(JOBS)) $(if $(RESUME),--resume) $(if $(GRADE_LANG),--lang $(GRADE_LANG)) $(if $(ROSTER),--roster "$(ROSTER)") $(if $(SCHEDULER),--scheduler $(SCHEDULER))
+	@test -n $(call literal,DIR) || { echo "usage: make batch EX=udp_dict DIR=folder-of-submissions [OUT=...] [JOBS=4] [RESUME=1] [ROSTER=roster.csv] [SCHEDULER=tcp://host:8786]"; exit 2; }
+	@$(PY) -m grader batch $(call literal,EX) $(call literal,DIR) --out $(call literal,OUT) $(if $(filter command line,$(origin JOBS)),--jobs $(call literal,JOBS)) $(if $(RESUME),--resume) $(if $(value GRADE_LANG),--lang $(call literal,GRADE_LANG)) $(if $(value ROSTER),--roster $(call literal,ROSTER)) $(if $(value SCHEDULER),--scheduler $(call literal,SCHEDULER))
 
 list: $(VENV)/.ready
 	@$(PY) -m grader list
@@ -49,7 +61,7 @@ test: $(VENV)/.extras
 	$(PY) -m pytest
 
 soak: $(VENV)/.ready
-	$(PY) tools/soak.py $(N) $(JOBS)
+	$(PY) tools/soak.py $(call literal,N) $(call literal,JOBS)
 
 bench: $(VENV)/.extras
 	$(PY) bench/run.py

@@ -21,12 +21,14 @@ import socket
 import subprocess
 import tempfile
 import time
+from pathlib import Path
 
+from . import identity
 from .proctree import descendants, kill_and_reap, marked_processes
 from .relay import Relay, listen
 
 FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+    "--headless", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
     "--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--metrics-recording-only", "--mute-audio",
     "--remote-debugging-pipe",
@@ -83,16 +85,24 @@ class Browser:
     carries the check's mark, so clean-up finds every process it forks."""
 
     def __init__(self, wrap, executable: str, env: dict):
-        self._profile = tempfile.mkdtemp(prefix="netgrader-chromium-")
+        """Where the grader is root it runs as a user of its own (grader/identity.py): never
+        root, and so with Chromium's own sandbox on. Its profile, downloads and temporary files
+        are all in one folder of its own, removed with it."""
+        user = identity.fresh()
+        self._profile = tempfile.mkdtemp(prefix="netgrader-chromium-", dir=identity.passable_tmp())
         self._mark = f"NETGRADER_BROWSER={os.path.basename(self._profile)}"  # finds helpers that left its tree
-        env = {**env, "NETGRADER_BROWSER": os.path.basename(self._profile), "TMPDIR": self._profile}
+        env = {**env, "NETGRADER_BROWSER": os.path.basename(self._profile), "TMPDIR": self._profile,
+               "HOME": self._profile, "XDG_CONFIG_HOME": self._profile, "XDG_CACHE_HOME": self._profile}
+        if user is not None:
+            user.own(Path(self._profile))
         to_browser_r, self._to_browser = os.pipe()
         self._from_browser, from_browser_w = os.pipe()
         # The protocol wants fds 3 and 4 exactly: bash moves the pipes there, from fds
         # above 9 so that moving one never closes the other.
         to_browser_r, from_browser_w = (above_nine(fd) for fd in (to_browser_r, from_browser_w))
         redirect = f'exec "$@" 3<&{to_browser_r} 4>&{from_browser_w} {to_browser_r}<&- {from_browser_w}>&-'
-        argv = ["bash", "-c", redirect, "bash", executable, *FLAGS, f"--user-data-dir={self._profile}", "about:blank"]
+        argv = ["bash", "-c", redirect, "bash", *(user.setpriv() if user else ()), executable, *FLAGS,
+                f"--user-data-dir={self._profile}", "about:blank"]
         try:
             self._process = subprocess.Popen(
                 wrap(argv), env=env, pass_fds=(to_browser_r, from_browser_w), stdin=subprocess.DEVNULL,

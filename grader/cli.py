@@ -9,6 +9,7 @@ required check failed (with --strict, any check), 2 a usage, exercise or submiss
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shlex
 import shutil
@@ -107,10 +108,26 @@ def append_to(variable: str, text: str) -> bool:
     return True
 
 
+def refuse_unconfined(isolation: str | None) -> None:
+    """Other people's code (a class, a CI's push) is graded only where its network is confined,
+    unless the user says --unconfined: a machine that makes no namespace says so up front."""
+    from . import net
+
+    network = net.open_network(isolation)
+    try:
+        if not network.confined:
+            raise GraderError(f"no network namespace can be made here ({network.reason}): the programs would share "
+                              "this machine's network; grade with --unconfined to accept that")
+    finally:
+        network.close()
+
+
 def cmd_grade(args) -> int:
     from . import engine
     from .report import classroom, github, gradescope, html, json_report, junit, terminal
 
+    if os.environ.get("CI") and not args.unconfined:
+        refuse_unconfined(args.isolation)
     overrides = parse_files(args.file)
     prepare_outputs(args)
     lang = args.lang or default_lang()
@@ -157,6 +174,8 @@ def cmd_batch(args) -> int:
         raise GraderError("--jobs must be at least 1")
     lang = args.lang or default_lang()
     roster = batch.read_roster(Path(args.roster)) if args.roster else None
+    if not args.unconfined and not args.scheduler:  # a cluster's workers say it in each report
+        refuse_unconfined(args.isolation)
     counts = batch.run(args.exercise, submissions, out, args.jobs, args.resume, lang, args.isolation, args.deadline,
                        progress=for_terminal(lang), roster=roster, scheduler=args.scheduler)
     from .i18n import tr
@@ -218,6 +237,23 @@ def cmd_list(args) -> int:
     return 0
 
 
+def cmd_doctor(args) -> int:
+    """Each part of the sandbox tried, with its remedy where it is missing; exit 1 when a part a
+    sandbox needs (a confined network, seccomp, control groups) is missing."""
+    from dataclasses import asdict
+
+    from . import doctor
+
+    found = doctor.parts()
+    text, enough = doctor.report(found)
+    if args.json:
+        print(json.dumps({"parts": [asdict(part) for part in found], "fingerprint": doctor.fingerprint()},
+                         ensure_ascii=False, indent=1))
+    else:
+        sys.stdout.write(text)
+    return 0 if enough else 1
+
+
 def cmd_validate(args) -> int:
     """Every file is checked, whatever the earlier ones said; status 2 if any is invalid."""
     invalid = 0
@@ -255,6 +291,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--file", action="append", default=[], metavar="ROLE=PATH", help="use PATH for ROLE, e.g. server=my_server.py")
     grade.add_argument("--strict", action="store_true", help="treat every advisory check as required")
     grade.add_argument("--isolation", choices=["auto", "netns", "loopback"], help="network isolation (default: auto)")
+    grade.add_argument("--unconfined", action="store_true",
+                       help="in CI, grade even where no namespace can keep the programs off this machine's network")
     grade.set_defaults(run=cmd_grade)
     batch = sub.add_parser("batch", parents=[common], help="grade a class: one folder or .zip per student")
     batch.add_argument("exercise", help="exercise id (see `grader list`) or path to its YAML")
@@ -266,6 +304,8 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--deadline", type=float, metavar="SECONDS", help="the longest one grading may take")
     batch.add_argument("--roster", metavar="FILE", help="CSV: folder, number, name, email, section; adds moodle.csv and canvas.csv")
     batch.add_argument("--isolation", choices=["auto", "netns", "loopback"], help="network isolation (default: auto)")
+    batch.add_argument("--unconfined", action="store_true",
+                       help="grade even where no namespace can keep the programs off this machine's network")
     batch.add_argument("--scheduler", metavar="tcp://HOST:8786", help="grade on this Dask cluster (pip install 'netgrader[dask]')")
     batch.set_defaults(run=cmd_batch)
     report = sub.add_parser("report", parents=[common], help="write a batch's gradebook and results again from its database")
@@ -285,6 +325,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", parents=[common], help="check exercise YAML files")
     validate.add_argument("files", nargs="+")
     validate.set_defaults(run=cmd_validate)
+    doctor = sub.add_parser("doctor", parents=[common], help="what this machine gives the sandbox, and what is missing")
+    doctor.add_argument("--json", action="store_true", help="the parts as JSON")
+    doctor.set_defaults(run=cmd_doctor)
     return parser
 
 

@@ -13,6 +13,11 @@ import threading
 from pathlib import Path
 
 LARGE_BYTES = 16 * 1024 * 1024
+# A submission whose files add up to more than this (a zip of many 12 MB files that packs to a
+# few hundred KB) has every file from SHARED_BYTES on shared too: what it unpacked is never
+# copied into each check.
+COPY_BUDGET = 32 * 1024 * 1024
+SHARED_BYTES = 256 * 1024
 IGNORED = shutil.ignore_patterns("__pycache__", ".git", "*.pyc", ".venv", "venv")
 
 
@@ -35,6 +40,7 @@ class SharedFiles:
                 self._made += 1
                 copy = self._folder / str(self._made)
                 shutil.copyfile(source, copy)
+                copy.chmod(0o644)  # read by the check's own user, through a bind or a link
                 self._copies[source] = (copy, _stamp(copy))
             return copy
 
@@ -60,6 +66,8 @@ def copy_submission(folder: Path, workdir: Path) -> list[tuple[Path, Path]]:
     machine). Returns the large files, not copied: (the file, where it belongs in workdir)."""
     root = folder.resolve()
     large: list[tuple[Path, Path]] = []
+    total = sum(path.stat().st_size for path in folder.rglob("*") if path.is_file() and not path.is_symlink())
+    threshold = LARGE_BYTES if total <= COPY_BUDGET else SHARED_BYTES
 
     def ignore(directory: str, names: list[str]) -> set[str]:
         ignored = set(IGNORED(directory, names))
@@ -67,7 +75,7 @@ def copy_submission(folder: Path, workdir: Path) -> list[tuple[Path, Path]]:
             path = Path(directory, name)
             if path.is_symlink() and not path.resolve().is_relative_to(root):
                 ignored.add(name)
-            elif name not in ignored and path.is_file() and path.stat().st_size >= LARGE_BYTES:
+            elif name not in ignored and path.is_file() and path.stat().st_size >= threshold:
                 ignored.add(name)
                 large.append((path.resolve(), workdir / path.relative_to(folder)))
         return ignored
@@ -84,6 +92,8 @@ def place_large(large: list[tuple[Path, Path]], shown_read_only: bool, shared: S
         target.parent.mkdir(parents=True, exist_ok=True)
         if shown_read_only:
             target.touch()
+            if source.stat().st_mode & 0o004 == 0 and shared is not None:  # the program's own user reads it
+                source = shared.copy_of(source)
             binds.append((source, target))
         elif shared is not None:
             try:

@@ -32,6 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import identity
 from .errors import HarnessError
 from .machine_cache import cache_dir, made_once
 from .spec import Database
@@ -43,8 +44,9 @@ SOCKET_PATH_MAX = 107  # bytes of a Unix socket's path (sun_path), the server's 
 
 def folder_base() -> Path:
     """Where a server's folder goes: the temporary folder, unless its path is too long for the
-    sockets inside (a teacher's TMPDIR deep in a course folder); then /tmp."""
-    base = tempfile.gettempdir()
+    sockets inside (a teacher's TMPDIR deep in a course folder) or the server's own user could
+    not pass through it; then /tmp."""
+    base = identity.passable_tmp()
     longest = f"{base}/{FOLDER_PREFIX}{os.getpid()}-xxxxxxxx/mysqld.sock"
     return Path(base if len(longest.encode()) <= SOCKET_PATH_MAX else "/tmp")
 START_WITHIN = 30.0
@@ -119,8 +121,10 @@ class Server:
             raise
 
     def _start(self, mariadbd: str, install_db: str) -> None:
+        """As root, the server runs as a user of its own (grader/identity.py), as Debian runs it
+        as mysql: it executes the students' SQL, and never as root."""
         data = self.folder / "data"
-        user = ["--user=root"] if os.geteuid() == 0 else []
+        user = identity.fresh()
         shutil.copytree(_template(mariadbd, install_db), data)
         init = self.folder / "init.sql"
         init.write_text(  # only the grader's account is left: the students' is made per exercise
@@ -131,15 +135,20 @@ class Server:
         log = self.folder / "error.log"
         argv = [mariadbd, "--no-defaults", f"--datadir={data}", f"--socket={self.socket_path}",
                 f"--pid-file={self.folder / 'mysqld.pid'}", f"--log-error={log}", f"--init-file={init}",
-                *SETTINGS, *user]
-        if shutil.which("setpriv"):  # killed with the grader, whatever kills it
+                *SETTINGS]
+        if user is not None:
+            user.own(self.folder)
+            argv = user.setpriv()[:-1] + ["--pdeathsig", "KILL", "--", *argv]
+        elif shutil.which("setpriv"):  # killed with the grader, whatever kills it
             argv = ["setpriv", "--pdeathsig", "KILL", "--", *argv]
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as ready:
             ready.bind(str(self.folder / "notify.sock"))  # mariadbd says READY=1 there (sd_notify)
+            os.chmod(self.folder / "notify.sock", 0o666)  # as its own user, it may write there
             ready.settimeout(0.5)
             self._process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                              stderr=subprocess.DEVNULL, start_new_session=True,
-                                             env={**os.environ, "NOTIFY_SOCKET": str(self.folder / "notify.sock")})
+                                             env={**os.environ, "NOTIFY_SOCKET": str(self.folder / "notify.sock"),
+                                                  "TMPDIR": str(self.folder)})  # its own: it may not pass through ours
             deadline = time.monotonic() + START_WITHIN
             while self._process.poll() is None and time.monotonic() < deadline:
                 with contextlib.suppress(socket.timeout):

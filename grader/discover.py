@@ -12,12 +12,15 @@ breaks them is a submission that cannot be graded, with the reason.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import stat
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from . import neutral
 from .results import Message
 
 JUNK_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
@@ -25,6 +28,9 @@ JUNK_FOLDERS = {"__MACOSX", "__pycache__", ".git", ".idea", ".vscode", "venv", "
 UNPACKED_MAX_BYTES = 512 * 1024 * 1024  # a class's submission is programs and a picture or two
 MEMBERS_MAX = 5000
 UTF8_FLAG = 0x800
+NAME_MAX = 255  # bytes of one file name, as Linux takes it
+LOOK_WITHIN = 10.0  # seconds to find a submission's files: a tree that takes longer is refused
+KINDS = {stat.S_IFIFO: "fifo", stat.S_IFCHR: "device", stat.S_IFBLK: "device", stat.S_IFSOCK: "socket"}
 
 
 @dataclass(frozen=True)
@@ -72,20 +78,68 @@ def unpack(archive: Path, target: Path) -> None:
             if target.exists():
                 shutil.rmtree(target)
             target.mkdir(parents=True)
+            written = 0
             for info in members:
                 name = PurePosixPath(member_name(info).replace("\\", "/"))
                 if info.is_dir() or not name.parts or junk(name.parts):
                     continue
                 if name.is_absolute() or ".." in name.parts or ":" in name.parts[0]:
-                    raise ZipRefused("batch.zip_outside", name=str(name))
+                    raise ZipRefused("batch.zip_outside", name=neutral.controls(str(name), keep=()))
+                if any(len(part.encode("utf-8", "surrogateescape")) > NAME_MAX for part in name.parts):
+                    raise ZipRefused("batch.zip_long_name", name=neutral.controls(str(name)[:80], keep=()) + "…")
                 if stat.S_ISLNK(info.external_attr >> 16):
                     continue  # a link: never followed, never made
                 path = target.joinpath(*name.parts)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 with zipped.open(info) as source, open(path, "wb") as copy:
-                    shutil.copyfileobj(source, copy)
-    except (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError) as exc:  # RuntimeError: encrypted
-        raise ZipRefused("batch.zip_broken", error=str(exc)) from None
+                    while block := source.read(1 << 20):  # the sizes a zip declares may lie: its bytes are counted
+                        written += len(block)
+                        if written > UNPACKED_MAX_BYTES:
+                            raise ZipRefused("batch.zip_big", mb=UNPACKED_MAX_BYTES // 2**20)
+                        copy.write(block)
+    except (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError, OSError, ValueError) as exc:
+        # RuntimeError: encrypted; OSError: a name or a size this file system refuses
+        raise ZipRefused("batch.zip_broken", error=neutral.controls(str(exc)[:200], keep=())) from None
+
+
+class Unreadable(Exception):
+    """A submission whose files cannot be looked at safely: why, a catalog message."""
+
+    def __init__(self, key: str, **params):
+        super().__init__(key)
+        self.message = Message(key, params)
+
+
+def inspect(folder: Path, within: float = LOOK_WITHIN) -> None:
+    """Look at every entry of a submission before anything reads it: a FIFO, a device or a
+    socket (reading one blocks for ever, or reads the machine), a link to a folder that holds it
+    (a loop no copy ends), too many files, or a tree that takes too long to walk is refused at
+    once, with the entry's name. Links are never followed."""
+    deadline, count = time.monotonic() + within, 0
+    root = folder.resolve()
+    for parent, folders, files in os.walk(folder, followlinks=False):
+        for entry in (*folders, *files):
+            path = Path(parent, entry)
+            count += 1
+            shown = neutral.name(str(path.relative_to(folder)))
+            if count > MEMBERS_MAX * 4:
+                raise Unreadable("submission.too_many", most=MEMBERS_MAX * 4)
+            if time.monotonic() > deadline:
+                raise Unreadable("submission.too_slow", seconds=int(within))
+            try:
+                mode = path.lstat().st_mode
+            except OSError as error:
+                raise Unreadable("submission.unreadable", path=shown, error=neutral.controls(error.strerror or "", keep=()))
+            kind = KINDS.get(stat.S_IFMT(mode))
+            if kind:
+                raise Unreadable(f"submission.special_{kind}", path=shown)
+            if stat.S_ISLNK(mode):
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError):  # a loop of links, or a dangling one
+                    continue
+                if target.is_dir() and (root.is_relative_to(target) or path.parent.resolve().is_relative_to(target)):
+                    raise Unreadable("submission.link_loop", path=shown)
 
 
 def junk(parts: tuple[str, ...]) -> bool:
@@ -94,25 +148,75 @@ def junk(parts: tuple[str, ...]) -> bool:
 
 def submissions(folder: Path, unpacked: Path, leave_out: Path | None = None) -> list[Found]:
     """Every student's submission in `folder`, sorted by id; zips unpacked under `unpacked`.
-    `leave_out`: a folder inside `folder` that is no submission (the batch's own output)."""
+    `leave_out`: a folder inside `folder` that is no submission (the batch's own output).
+    One that cannot be read is one Found with its reason: nothing about one student's hand-in
+    (its name's bytes, its size, a FIFO) stops the others'. A folder whose name is not plain
+    text (GBK bytes, control characters) is graded from a copy under `unpacked` named as shown."""
     found = []
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith(".") or entry.name in JUNK_FOLDERS or entry.name in JUNK_NAMES:
             continue
         if leave_out is not None and entry.resolve() == leave_out.resolve():
             continue
-        if entry.is_dir():
-            found.append(Found(entry.name, entry, entry))
-        elif entry.suffix.lower() == ".zip":
-            target = unpacked / entry.stem
-            try:
-                unpack(entry, target)
-            except ZipRefused as exc:
-                shutil.rmtree(target, ignore_errors=True)
-                found.append(Found(entry.stem, entry, None, Message("batch.zip_refused", {"zip": entry.name, "why": exc.message})))
-                continue
-            found.append(Found(entry.stem, entry, target))
+        student = neutral.name(entry.stem if entry.suffix.lower() == ".zip" and not entry.is_dir() else entry.name)
+        try:
+            item = _one(entry, student, unpacked)
+        except (OSError, Unreadable, ZipRefused) as error:
+            why = getattr(error, "message", None) or Message("submission.unreadable", {
+                "path": student, "error": neutral.controls(getattr(error, "strerror", None) or str(error), keep=())})
+            shutil.rmtree(unpacked / _folder_name(student), ignore_errors=True)
+            item = Found(student, entry, None, Message("batch.refused", {"name": neutral.name(entry.name), "why": why}))
+        if item is not None:
+            found.append(item)
     return found
+
+
+def _folder_name(student: str) -> str:
+    """A folder name for a student's copy: the shown name, without the path's separators."""
+    return student.replace("/", "_").replace("\\", "_")[:200] or "_"
+
+
+def _one(entry: Path, student: str, unpacked: Path) -> Found | None:
+    if entry.is_dir() and not entry.is_symlink():
+        inspect(entry)
+        if student == entry.name and plainly_named(entry):
+            return Found(student, entry, entry)
+        target = unpacked / _folder_name(student)  # the tools downstream read plain names
+        plain_copy(entry, target)
+        return Found(student, entry, target)
+    if entry.suffix.lower() == ".zip" and entry.is_file():
+        target = unpacked / _folder_name(student)
+        try:
+            unpack(entry, target)
+            inspect(target)
+        except ZipRefused as exc:
+            shutil.rmtree(target, ignore_errors=True)
+            return Found(student, entry, None, Message("batch.refused", {"name": neutral.name(entry.name), "why": exc.message}))
+        return Found(student, entry, target)
+    return None
+
+
+def plainly_named(folder: Path) -> bool:
+    """Every name in the tree is plain text: UTF-8 without control characters."""
+    return all(neutral.name(name) == name for _, folders, files in os.walk(folder) for name in (*folders, *files))
+
+
+def plain_copy(folder: Path, target: Path) -> None:
+    """A copy of the tree with every name as a person reads it (neutral.name): GBK bytes as the
+    Chinese Windows that wrote them meant them (服务端.py, as the student's own scripts name it),
+    anything else escaped. Links are copied as links."""
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for parent, folders, files in os.walk(folder):
+        here = target.joinpath(*(neutral.name(part) for part in Path(parent).relative_to(folder).parts))
+        for name in folders:
+            (here / neutral.name(name)).mkdir(exist_ok=True)
+        for name in files:
+            source, copy = Path(parent, name), here / neutral.name(name)
+            if source.is_symlink():
+                copy.symlink_to(os.readlink(source))
+            else:
+                shutil.copyfile(source, copy)
 
 
 def files_of(folder: Path) -> list[Path]:

@@ -23,12 +23,14 @@ leaves the talking to grader/report.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 import pytest_timeout
 
-from . import plugin, spec, student_python
+from . import neutral, plugin, spec, student_python
+from .discover import Unreadable, inspect, plain_copy, plainly_named
 from .errors import GraderError, HarnessError
 from .i18n import submission_error
 from .exercises import find_exercise
@@ -78,6 +80,9 @@ class Grader:
         ({"server": "udp_server.py"}); `checks` runs only these (and the checks they need)."""
         if self._closed:
             raise GraderError("this grader is closed")
+        if not isinstance(folder, Submission) and Path(folder).is_dir() and not (
+                plainly_named(Path(folder)) and neutral.name(str(Path(folder).resolve())) == str(Path(folder).resolve())):
+            return self._grade_plain_copy(Path(folder), files, checks)
         submission = folder if isinstance(folder, Submission) else self.submission(folder, files)
         known = self.exercise.check_ids
         self._refuse_unknown(checks or (), known)
@@ -92,6 +97,21 @@ class Grader:
             raise HarnessError(f"pytest could not grade {self.exercise.path} (exit code {int(code)})")
         self._refuse_unknown(checks or (), [check.id for check in run.result.checks] + known)
         return run.result
+
+    def _grade_plain_copy(self, folder: Path, files, checks) -> GradeResult:
+        """A submission whose names are not plain text (GBK bytes from a Chinese Windows zip,
+        control characters) is graded from a copy named as a person reads it (grader/neutral.py):
+        its report and files never carry bytes no reader can decode."""
+        try:
+            inspect(folder)
+        except Unreadable as error:
+            raise submission_error(error.message.key, **error.message.params) from None
+        with tempfile.TemporaryDirectory(prefix="netgrader-named-") as copy:
+            plain = Path(copy) / neutral.name(folder.resolve().name)
+            plain_copy(folder, plain)
+            result = self.grade(plain, files, checks)
+        result.submission = neutral.name(str(folder.resolve()))
+        return result
 
     def _refuse_unknown(self, wanted, known) -> None:
         unknown = [check for check in wanted if check not in known]

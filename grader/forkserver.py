@@ -177,20 +177,22 @@ class Launch:
         names = {path.stem for path in folder.glob("*.py")} | {path.name for path in folder.iterdir() if path.is_dir()}
         return not (names & server.preloaded) and _readable(cwd / self._script)
 
+    confinement = "fork server"
+
     def start(self, env: dict, cwd: Path, events_fd: int):
         server = zygote()
         if server is None or not self._usable(server, cwd):
-            return self.fallback().start(env, cwd, events_fd)
+            return self._fall_back(env, cwd, events_fd)
         stdin, stdout, stderr, go = (os.pipe() for _ in range(4))
         theirs, ours = [stdin[0], stdout[1], stderr[1], go[0]], [stdin[1], stdout[0], stderr[0]]
-        netns = [self._network.fd] if self._network.isolation == "netns" else []
+        netns = [self._network.fd] if self._network.fd is not None else []
         request = {"script": str(self._script), "env": env, "netns": bool(netns),
                    "view": self._view.request(server.newroot)}
         try:
             pid = server.start(request, [*theirs[:3], events_fd, theirs[3], *netns])
         except Unavailable:
             _close(*ours, go[1])
-            return self.fallback().start(env, cwd, events_fd)
+            return self._fall_back(env, cwd, events_fd)
         finally:
             _close(*theirs)
         try:
@@ -207,6 +209,12 @@ class Launch:
             os.close(go[1])
         return Forked(pid, open(stdin[1], "wb", buffering=0), open(stdout[0], "rb", buffering=0),
                       open(stderr[0], "rb", buffering=0))
+
+    def _fall_back(self, env: dict, cwd: Path, events_fd: int):
+        """The program through bubblewrap, as strong a sandbox; the report names it."""
+        fallback = self.fallback()
+        self.confinement = fallback.confinement
+        return fallback.start(env, cwd, events_fd)
 
 
 def _close(*fds: int) -> None:

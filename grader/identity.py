@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,15 +42,25 @@ class Identity:
                     os.lchown(os.path.join(parent, name), self.uid, self.gid)
 
     def setpriv(self) -> list[str]:
-        """util-linux's setpriv, run by bubblewrap (root) in front of the program: this user,
-        no groups, no capability left in any set."""
+        """util-linux's setpriv in front of a command run as root (bubblewrap's program, the
+        browser, the database server): it runs as this user, with no groups and no capability
+        left in any set."""
         return ["setpriv", f"--reuid={self.uid}", f"--regid={self.gid}", "--clear-groups", "--inh-caps=-all",
                 "--bounding-set=-all", "--no-new-privs", "--"]
 
 
-def for_check() -> Identity | None:
-    """A fresh user for one check's programs where the grader is root; None elsewhere."""
+def fresh() -> Identity | None:
+    """A user of its own, for one check's programs or one helper that reads what a student
+    sent (the browser, the database server), where the grader is root; None elsewhere."""
     if os.geteuid() != 0:
         return None
     uid = FIRST + secrets.randbelow(COUNT)
     return Identity(uid, uid)
+
+
+def passable_tmp() -> str:
+    """The temporary folder, where every user may pass through each folder above it (a helper
+    running as its own user reaches a folder of its own there); else /tmp."""
+    folder = Path(tempfile.gettempdir()).resolve()
+    passable = all(os.stat(parent).st_mode & 0o001 for parent in (folder, *folder.parents))
+    return str(folder) if passable else "/tmp"

@@ -6,9 +6,12 @@ while it waits to start the program (`apply`), or, without bubblewrap, by util-l
 `prlimit` in front of the command (`wrap`), so no Python code runs between fork and exec.
 Processes and memory need more: as root the kernel ignores RLIMIT_NPROC, and RLIMIT_AS counts
 address space, not memory. Where the grader may create control groups (root, cgroup v1 or
-v2), each check gets its own with pids.max and a memory limit; every process the student
+v2), each check gets its own with pids.max, a memory limit and one CPU share (forty spinning
+processes of one check weigh as one: they slow only their own check); every process the student
 starts is put in it before its program runs, so a fork bomb hits the wall at once, a memory
 hog is stopped by the kernel, and clean-up finds every member, even one that left its session.
+The groups are root's and out of the program's view, and it runs as a user of its own with no
+way to make a namespace (grader/seccomp.py): it cannot change them.
 Elsewhere the rlimits stand in for both (RLIMIT_NPROC works for a user who is not root), and
 the report says which level was in force.
 """
@@ -36,6 +39,8 @@ class Limits:
     file_mb: int = 64  # the largest file a process may write: a 5 MB upload fits, a 10 GB new.jpg does not
     processes: int = 64  # tasks of the check at once (threads count too): a fork bomb stops here
     open_files: int = 256
+    disk_mb: int = 256  # all the check's working directory may hold (a 5 MB upload fits many times over)
+    disk_files: int = 20000  # files and folders in it
 
 
 LIMITS = Limits()
@@ -66,6 +71,9 @@ def processes_of(uid: int) -> int:
     return count
 
 
+# Settings a group does without where the machine lacks them: swap accounting may be off, and
+# the cpu controller may not be delegated to the grader's group (cgroup v2).
+OPTIONAL = {"memory.memsw.limit_in_bytes", "cpu.weight"}
 STALE = 600  # seconds after which an empty group of ours was left by a grader that was killed
 SWEEP_EVERY = 60  # seconds between two looks for them: each look reads every grader's groups
 _swept: dict[Path, float] = {}  # parent group -> when this process last looked there
@@ -103,11 +111,13 @@ class CheckLimits:
         memory = limits.memory_mb * 1024 * 1024
         if os.geteuid() == 0:
             if (CGROUP_ROOT / "cgroup.controllers").exists():
-                self._try_group("", name, {"pids.max": limits.processes, "memory.max": memory}, "memory.events")
+                self._try_group("", name, {"pids.max": limits.processes, "memory.max": memory, "cpu.weight": 100},
+                                "memory.events")
             else:
                 self._try_group("pids", name, {"pids.max": limits.processes}, None)
                 self._try_group("memory", name, {"memory.limit_in_bytes": memory,
                                                  "memory.memsw.limit_in_bytes": memory}, "memory.oom_control")
+                self._try_group("cpu", name, {"cpu.shares": 1024}, None)
         # What the control groups bound ('processes', 'memory'), kept for the report after close().
         self.contained = {what for group in self.groups for what, file in
                           (("processes", "pids.max"), ("memory", "memory.max"), ("memory", "memory.limit_in_bytes"))
@@ -127,7 +137,7 @@ class CheckLimits:
             try:
                 (group / file).write_text(str(value))
             except OSError:
-                if file != "memory.memsw.limit_in_bytes":  # swap accounting may be off: fine
+                if file not in OPTIONAL:
                     self._remove(group)
                     return
         self.groups.append(group)
@@ -216,8 +226,62 @@ class CheckLimits:
 
     @staticmethod
     def _remove(group: Path) -> bool:
+        """The group and any group made inside it, the deepest first (a group with a child
+        cannot be removed, and would stay for good)."""
         try:
-            group.rmdir()
+            for parent, _, _ in sorted(os.walk(group), key=lambda entry: -entry[0].count(os.sep)):
+                os.rmdir(parent)
             return True
         except OSError:
             return False
+
+
+class DiskQuota:
+    """The check's working directory as a file system of its own (tmpfs) with a size and a
+    number of files, where the grader may mount one (root): a program that writes file after
+    file of 64 MB fills its quota, never the machine's disk. What it writes also counts against
+    the check's memory (the kernel charges a tmpfs page to the group of the writer). Unmounted
+    at close; a grader killed before that leaves a mount that the next grader detaches
+    (netgrader-PID-... of a process that is gone). Elsewhere `mounted` is False: the folder
+    stays as it is, bounded only by the size of a file."""
+
+    def __init__(self, folder: Path, limits: Limits = LIMITS, enabled: bool = True):
+        self.folder, self.mounted = folder, False
+        if os.geteuid() != 0 or not enabled:
+            return
+        _detach_stale(folder.parent)
+        options = f"size={limits.disk_mb}m,nr_inodes={limits.disk_files},mode=0700"
+        self.mounted = _libc().mount(b"tmpfs", bytes(folder), b"tmpfs", MS_NOSUID | MS_NODEV, options.encode()) == 0
+
+    def close(self) -> None:
+        if self.mounted:
+            _libc().umount2(bytes(self.folder), MNT_DETACH)
+            self.mounted = False
+
+
+MS_NOSUID, MS_NODEV, MNT_DETACH = 2, 4, 2
+_detached: dict[Path, float] = {}
+
+
+def _libc():
+    import ctypes
+
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _detach_stale(parent: Path) -> None:
+    """Detach the working directories' mounts that killed graders left under `parent`, once a minute."""
+    now = time.time()
+    if now - _detached.get(parent, 0.0) < SWEEP_EVERY:
+        return
+    _detached[parent] = now
+    try:
+        table = Path("/proc/self/mountinfo").read_text().splitlines()
+    except OSError:
+        return
+    for line in table:
+        point = Path(line.split()[4])
+        if point.parent == parent and point.name.startswith("netgrader-"):
+            owner = point.name.split("-")[1]
+            if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+                _libc().umount2(bytes(point), MNT_DETACH)

@@ -43,7 +43,10 @@ def _setns(fd: int) -> None:
 
 
 class Loopback:
-    """The fallback: the host's loopback, kept apart by the spy's port rewriting."""
+    """The fallback: the host's loopback, kept apart by the spy's port rewriting. Nothing keeps
+    a program from the machine's network here (`confined` is False): a program that calls
+    `_socket` itself passes the spy by; the report says so, and a batch or CI refuses it
+    unless told --unconfined."""
 
     def launcher(self, argv: list[str]):
         return argv, contextlib.nullcontext()
@@ -51,6 +54,8 @@ class Loopback:
     isolation = "loopback"
     spy_mode = "loopback"
     joinable = True  # nothing to join: a fork server may start programs (grader/forkserver.py)
+    fd = None  # no namespace to join
+    confined = False
     peer_host = "127.0.0.1"
 
     def __init__(self, reason: str = ""):
@@ -75,6 +80,44 @@ class Loopback:
         pass
 
 
+class SharedLoopback(Loopback):
+    """The loopback mode where a namespace can be made: every check of one grader shares one
+    network namespace (the spy's port rewriting keeps them apart, as on the host's loopback),
+    and nothing in it reaches the machine's network, whatever a program calls."""
+
+    confined = True
+    reason = "forced"
+
+    def __init__(self, namespace, owned: bool = False):
+        """`owned`: the network closes its namespace itself (one network for one sandbox)."""
+        self.namespace, self._owned = namespace, owned
+
+    @property
+    def joinable(self) -> bool:
+        return self.namespace.joinable
+
+    @property
+    def fd(self):
+        return getattr(self.namespace, "fd", None)
+
+    def launcher(self, argv: list[str]):
+        return self.namespace.launcher(argv)
+
+    def socket(self, family=socket.AF_INET, kind=socket.SOCK_DGRAM) -> socket.socket:
+        return self.namespace.socket(family, kind)
+
+    def wrap(self, argv: list[str]) -> list[str]:
+        return self.namespace.wrap(argv)
+
+    def member_pids(self) -> list[int]:
+        return self.namespace.member_pids()
+
+    def close(self) -> None:
+        """The namespace outlives the check (its grader's Networks closes it), unless owned."""
+        if self._owned:
+            self.namespace.close()
+
+
 class Namespace:
     """A network namespace held open by grader/nsagent.py, where the grader cannot make one
     itself (OwnNamespace): a user who is not root, inside a user namespace of its own."""
@@ -83,7 +126,9 @@ class Namespace:
     spy_mode = "netns"
     peer_host = "0.0.0.0"
     reason = ""
+    confined = True
     joinable = False  # only its agent's children are born in it
+    fd = None  # joined by nsenter, not by a file descriptor
 
     def __init__(self):
         self._user_ns = os.geteuid() != 0
@@ -172,6 +217,7 @@ class OwnNamespace:
     spy_mode = "netns"
     peer_host = "0.0.0.0"
     reason = ""
+    confined = True
     joinable = True  # by its file descriptor (`fd`): a fork server's programs join it with setns
 
     def __init__(self):
@@ -264,13 +310,15 @@ class Networks:
         self._own_refused = False
         self._spare: Future | None = None
         self._maker: ThreadPoolExecutor | None = None
+        self._shared = None  # the loopback mode's one namespace
         self._lock = threading.Lock()
 
     def open(self):
-        """A Namespace when Linux allows it, else Loopback (with the reason)."""
+        """A Namespace when Linux allows it, else Loopback (with the reason): in one namespace
+        shared by this grader's checks where one can be made, else the host's."""
         global _refused
         if self.mode == "loopback":
-            return Loopback("forced")
+            return self._shared_loopback()
         if _refused is None or self.mode == "netns":
             if not (tool("unshare") and tool("nsenter")):
                 _refused = "util-linux's unshare and nsenter are not installed"
@@ -283,12 +331,23 @@ class Networks:
                 raise HarnessError(_refused)
         return Loopback(_refused)
 
-    def _next_namespace(self):
+    def _shared_loopback(self):
+        with self._lock:
+            if self._shared is None:
+                try:
+                    self._shared = SharedLoopback(self._next_namespace(ahead=False))
+                except (HarnessError, OSError) as exc:
+                    self._shared = Loopback(f"forced; no namespace could be made: {exc}")
+            return self._shared
+
+    def _next_namespace(self, ahead: bool | None = None):
         if os.geteuid() == 0 and not self._own_refused:
             try:
                 return OwnNamespace()
             except (HarnessError, OSError):  # a container that refuses unshare: the agent may still work
                 self._own_refused = True
+        if ahead is False:
+            return Namespace()
         with self._lock:
             spare, self._spare = self._spare, None
             namespace = None
@@ -311,8 +370,14 @@ class Networks:
                 spare.result().close()
         if maker is not None:
             maker.shutdown()
+        shared, self._shared = self._shared, None
+        if isinstance(shared, SharedLoopback):
+            shared.namespace.close()
 
 
 def open_network(mode: str | None = None):
     """One network, not made ahead: for a single sandbox (and the tests)."""
-    return Networks(mode).open()
+    network = Networks(mode).open()
+    if isinstance(network, SharedLoopback):
+        network._owned = True
+    return network

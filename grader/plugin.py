@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from . import browser, database, spec, steps, verdict
+from . import browser, database, doctor, spec, steps, verdict
 from .errors import CheckFailed, HarnessError
 from .i18n import has
 from .probe import Probe
@@ -73,9 +73,12 @@ class GradingRun:
             network = probe.sandbox.network
             confinement = probe.sandbox.confinement
             grade.isolation = network.isolation + (f" + {confinement}" if confinement else "")
+            grade.machine = {**doctor.fingerprint(), "network_confined": network.confined}
             grade.notices.append(probe.sandbox.limits.describe())
             if network.isolation == "loopback" and network.reason != "forced":
                 grade.notices.append(Message("notice.loopback", {"reason": network.reason}))
+            if not network.confined:
+                grade.notices.append(Message("notice.unconfined"))
 
 
 def role_found(exercise: spec.Exercise, choice) -> Message:

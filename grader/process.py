@@ -82,6 +82,7 @@ class Subprocess:
 
     def __init__(self, launcher, gate=None):
         (self._argv, self._born_in), self._gate = launcher, gate
+        self.confinement = "bubblewrap" if gate else "none"  # what the report names as confining it
 
     def start(self, env: dict, cwd: Path, events_fd: int) -> subprocess.Popen:
         try:
@@ -147,6 +148,7 @@ class StudentProcess:
         finally:
             os.close(events_write)
         self.started_at = time.monotonic()
+        self.confinement = getattr(self._launch, "confinement", "")  # the fork server, bubblewrap or none
         self.pid = self._popen.pid
         try:  # its own (a Popen's new session), or the fork server's setup's, which has ended
             self.group = os.getpgid(self.pid)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .neutral import controls
 from .spec import Text
 
 PASSED, FAILED, SKIPPED, ERROR = "passed", "failed", "skipped", "error"
@@ -45,6 +46,7 @@ class ProcessReport:
     stderr: str
     output_cut: int  # bytes of output not kept
     typed: list[tuple[str | None, str]]  # (prompt, line typed)
+    confinement: str = ""  # what confined it: the fork server, bubblewrap, or none
 
 
 @dataclass
@@ -97,6 +99,7 @@ class GradeResult:
     notices: list[Message] = field(default_factory=list)  # about the run, not a check
     remarks: list[Message] = field(default_factory=list)  # warnings about the submission as a whole (a misnamed file)
     files: dict[str, str] = field(default_factory=dict)  # role -> the script graded as it, inside the submission
+    machine: dict = field(default_factory=dict)  # what confined it (grader/doctor.py fingerprint)
 
     @property
     def points(self) -> int:
@@ -150,10 +153,9 @@ def check_ids(rows: list[dict]) -> list[str]:
 
 
 def printable(text: str, keep: str = "") -> str:
-    """Text from a student's program, safe for a terminal: control characters (escape
-    sequences, bells, NUL) are shown escaped, except those in `keep` (say "\t")."""
-    return "".join(ch if ch.isprintable() or ch in keep or ch == "\u3000" else ch.encode("unicode_escape").decode("ascii")
-                   for ch in text)
+    """Text from a student's program, safe for a terminal (grader/neutral.py controls): control
+    characters (escape sequences, bells, NUL) are shown escaped, except those in `keep` (say "\t")."""
+    return controls(text, keep=keep)
 
 
 def show_bytes(data: bytes | str, limit: int = 60) -> str:

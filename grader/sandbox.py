@@ -23,7 +23,7 @@ from . import database, forkserver, fsview, identity, recreate, relay
 from .errors import CheckFailed
 from .copying import SharedFiles, copy_submission, place_large
 from .discover import junk
-from .limits import CheckLimits
+from .limits import CheckLimits, DiskQuota
 from .process import StudentProcess, Subprocess
 from .proctree import become_subreaper, kill_and_reap, marked_processes
 from .student_python import SPY_DIR, STUDENT_ENV, student_python
@@ -71,8 +71,12 @@ class Sandbox:
         self.workdir = Path(tempfile.mkdtemp(prefix=f"netgrader-{os.getpid()}-{exercise.id}-"))
         self.marker = f"NETGRADER_SANDBOX={self.workdir.name}"
         self.elsewhere = Path(f"{self.workdir}-elsewhere")  # the student's other folders (recreate.py)
+        self.disk = None
         try:
             self.network = services.network()
+            # the working directory's own file system where the view shows large files read-only
+            # (elsewhere they are linked, which a file system of its own would not allow)
+            self.disk = DiskQuota(self.workdir, enabled=self.confined)
             large = copy_submission(submission.folder, self.workdir)
             self._read_only = place_large(large, self.confined, shared)
             for source, target in large:
@@ -85,7 +89,7 @@ class Sandbox:
                 shutil.copyfile(exercise.fixture_dir / fixture, target)
             self._read_only = [(s, t) for s, t in self._read_only if str(t.relative_to(self.workdir)) not in exercise.fixtures]
             self._show_files_beside_nested_scripts()
-            self.identity = identity.for_check()  # as root, the programs' own user, who owns their folders
+            self.identity = identity.fresh()  # as root, the programs' own user, who owns their folders
             self.limits = CheckLimits(name=self.workdir.name, uid=self.identity.uid if self.identity else None)
             self.layout = recreate.plan([p.read_text("utf-8", "replace") for p in self.workdir.rglob("*.py")],
                                         self.workdir, {exercise.fixture_dir / f: p for f, p in exercise.stand_ins.items()},
@@ -100,6 +104,8 @@ class Sandbox:
         except BaseException:
             if hasattr(self, "network"):
                 self.network.close()
+            if self.disk is not None:
+                self.disk.close()
             shutil.rmtree(self.workdir, ignore_errors=True)
             shutil.rmtree(self.elsewhere, ignore_errors=True)
             self.on_close_last()
@@ -308,6 +314,7 @@ class Sandbox:
             victims = self._members()
         self.limits.close()
         self.network.close()
+        self.disk.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
         shutil.rmtree(self.elsewhere, ignore_errors=True)
         self.on_close_last()

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .discover import junk
+from .discover import Unreadable, inspect, junk
 from .i18n import submission_error
 from .roles import Choice, assign, read_script
 from .spec import Exercise
@@ -36,6 +36,10 @@ def resolve(folder: str | Path, exercise: Exercise, overrides: dict[str, str] | 
     if not folder.is_dir():
         raise submission_error("submission.not_a_folder", folder=str(folder), files=", ".join(exercise.files.values()))
     folder = folder.resolve()
+    try:
+        inspect(folder)
+    except Unreadable as error:
+        raise submission_error(error.message.key, **error.message.params) from None
     found = tuple(sorted(str(p.relative_to(folder)) for p in folder.rglob("*.py") if not junk(p.relative_to(folder).parts)))
     overrides = overrides or {}
     for role in overrides:

@@ -195,6 +195,7 @@ def process_report(process) -> ProcessReport:
         stderr=shown(process.stderr.text()),
         output_cut=process.stdout.dropped + process.stderr.dropped,
         typed=[(t.prompt, t.line) for t in process.typed],
+        confinement=getattr(process, "confinement", ""),
     )
 
 

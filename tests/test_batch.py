@@ -132,11 +132,18 @@ def in_a_browser(page: Path, screenshot: Path, height: int = 1400, at: str = "")
     is kept as an artifact (`at`: a section's id to scroll to first)."""
     import base64
 
+    import tempfile
+
     from grader import browser
 
     executable = browser.find_chromium()
     if executable is None:
         pytest.skip("no Chromium here (apt-get install chromium)")
+    shown = Path(tempfile.mkdtemp(dir="/tmp")) / page.name  # the browser runs as a user of its own (as root)
+    shown.parent.chmod(0o755)
+    shutil.copy(page, shown)
+    shown.chmod(0o644)
+    page = shown
     with browser.Browser(lambda argv: argv, executable, dict(os.environ)) as chromium:
         target = chromium.call("Target.createTarget", {"url": "about:blank"})
         session = chromium.call("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True})["sessionId"]
@@ -147,6 +154,7 @@ def in_a_browser(page: Path, screenshot: Path, height: int = 1400, at: str = "")
         assert chromium.wait_event("Page.loadEventFired", 15) is not None
         seen = chromium.call("Runtime.evaluate", {"expression": LOOK, "returnByValue": True}, session=session)
         shot = chromium.call("Page.captureScreenshot", {"format": "png"}, session=session)
+    shutil.rmtree(shown.parent)
     screenshot.parent.mkdir(exist_ok=True)
     screenshot.write_bytes(base64.b64decode(shot["data"]))
     return json.loads(seen["result"]["value"])
@@ -304,3 +312,58 @@ def test_why_a_zip_is_not_graded_is_said_in_the_batch_language(tmp_path):
     book = {row["学生"]: row["未评分的原因"] for row in rows_of(out)}
     assert book["s04-dave"] == "s04-dave.zip：里面有一个文件指向它所在文件夹之外的位置：../../outside.py"
     assert book["s05-erin"].startswith("s05-erin.zip：无法解压（")
+
+
+def make_hostile_class(tmp: Path) -> Path:
+    """A class where each hand-in attacks the batch through its name or its shape (issue 27):
+    any one of them used to end the batch, or its --resume, in a traceback."""
+    echo = ROOT / "reference" / "udp_echo"
+    room = tmp / "hostile-class"
+    room.mkdir()
+    shutil.copytree(echo, room / "s01-ok")
+    with zipfile.ZipFile(room / "s02-longname.zip", "w") as zipped:
+        zipped.writestr("a" * 4000 + ".py", "print(1)\n")
+        zipped.write(echo / "server.py", "server.py")
+    gbk = os.fsdecode("s03-".encode() + "服务端".encode("gbk"))  # a folder as Linux's unzip names it
+    (room / gbk).mkdir()
+    shutil.copy(echo / "server.py", room / gbk / "server.py")
+    (room / "s04-gbkfile").mkdir()
+    shutil.copy(echo / "server.py", room / "s04-gbkfile" / os.fsdecode("服务端.py".encode("gbk")))
+    (room / "s05-loop").mkdir()
+    shutil.copy(echo / "server.py", room / "s05-loop" / "server.py")
+    (room / "s05-loop" / "a").symlink_to(".")
+    (room / "s06-fifo").mkdir()
+    os.mkfifo(room / "s06-fifo" / "server.py")
+    (room / "s07\x1b[2J\x1b[32mALL PASSED\x1b[0m").mkdir()
+    shutil.copy(echo / "server.py", room / "s07\x1b[2J\x1b[32mALL PASSED\x1b[0m" / "server.py")
+    (room / '=HYPERLINK("evil.example","x")').mkdir()
+    shutil.copy(echo / "server.py", room / '=HYPERLINK("evil.example","x")' / "server.py")
+    with zipfile.ZipFile(room / "s09-bomb.zip", "w", zipfile.ZIP_DEFLATED) as zipped:  # 40 x 12 MB: 500 KB packed
+        for number in range(40):
+            zipped.writestr(f"data{number}.bin", bytes(12 * 1024 * 1024))
+        zipped.write(echo / "server.py", "server.py")
+    return room
+
+
+def test_a_hostile_class_is_one_row_a_hand_in_and_nothing_it_names_reaches_the_teacher_raw(tmp_path):
+    room = make_hostile_class(tmp_path)
+    out = tmp_path / "out"
+    for resume in ((), ("--resume",)):
+        done = run_grader("batch", "udp_echo", str(room), "--out", str(out), "--jobs", "2", "--lang", "en", *resume)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+        assert "\x1b" not in done.stdout, done.stdout  # a name's escapes are shown, never obeyed
+    book = rows(out)
+    assert "s07\\x1b[2J\\x1b[32mALL PASSED\\x1b[0m" in book
+    assert len(book) == 9
+    assert book["s01-ok"]["verdict"] == "passed"
+    assert book["s03-服务端"]["verdict"] == "failed"  # graded: a server without its client
+    assert book["s04-gbkfile"]["server-echoes"] == "2"  # 服务端.py, read as its Windows named it, graded
+    assert "a name longer than a file system takes" in book["s02-longname"]["not graded because"]
+    assert "a is a link to a folder that holds it" in book["s05-loop"]["not graded because"]
+    assert "server.py is a named pipe (FIFO)" in book["s06-fifo"]["not graded because"]
+    assert book["s09-bomb"]["verdict"] == "failed"  # graded, its 480 MB shared, never copied per check
+    text = (out / "gradebook.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK(" in text and "\n=HYPERLINK" not in text and '"=HYPERLINK' not in text
+    assert "\x1b" not in text and "\x1b" not in (out / "report.html").read_text(encoding="utf-8")
+    again = run_grader("report", str(out), "--lang", "zh")
+    assert again.returncode == 0 and "Traceback" not in again.stderr, again.stderr

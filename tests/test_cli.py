@@ -200,3 +200,51 @@ def test_a_python_check_is_listed_counted_and_located_in_its_own_file(tmp_path):
     run_grader("grade", "udp_echo", str(ROOT / "reference/udp_echo"), "--json", str(tmp_path / "r.json"))
     checks = {c["id"]: c for c in json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["checks"]}
     assert checks["server-replies-from-its-socket"]["location"].endswith("exercises/udp_echo/checks.py:11")
+
+
+NO_NAMESPACES = """import ctypes, os, sys
+from grader import seccomp
+filter = ctypes.create_string_buffer(seccomp.program())
+class Program(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_uint16), ("filter", ctypes.c_void_p)]
+libc = ctypes.CDLL(None, use_errno=True)
+libc.prctl(38, 1, 0, 0, 0)  # no_new_privs
+assert libc.prctl(22, 2, ctypes.byref(Program(len(filter.raw) // 8, ctypes.cast(filter, ctypes.c_void_p))), 0, 0) == 0
+os.execv(sys.executable, [sys.executable, "-m", "grader", *sys.argv[1:]])
+"""
+
+
+def test_where_no_namespace_can_be_made_a_batch_refuses_until_told_unconfined(tmp_path):
+    """A machine (a container) that refuses every namespace: the grader, run under the students'
+    own filter, finds none. A class is then graded only with --unconfined, and its reports say
+    the network was not confined."""
+    room = tmp_path / "class"
+    shutil.copytree(ROOT / "reference" / "udp_echo", room / "s01")
+    grader = [sys.executable, "-c", NO_NAMESPACES]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    refused = subprocess.run([*grader, "batch", "udp_echo", str(room), "--out", str(tmp_path / "out")], env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2 and "no network namespace can be made here" in refused.stderr, refused.stderr
+    assert "Traceback" not in refused.stderr and not (tmp_path / "out" / "gradebook.csv").exists()
+    graded = subprocess.run([*grader, "grade", "udp_echo", str(room / "s01"), "--lang", "en", "--unconfined"],
+                            env={**env, "CI": "true"}, capture_output=True, text=True, timeout=120)
+    assert "the network is not confined" in graded.stdout, graded.stdout + graded.stderr
+    ci = subprocess.run([*grader, "grade", "udp_echo", str(room / "s01")], env={**env, "CI": "true"},
+                        capture_output=True, text=True, timeout=120)
+    assert ci.returncode == 2 and "--unconfined" in ci.stderr, ci.stderr
+
+
+def test_doctor_says_what_the_machine_gives_the_sandbox_and_reports_carry_its_fingerprint(tmp_path):
+    done = run_grader("doctor", "--json")
+    parts = {part["name"]: part for part in json.loads(done.stdout)["parts"]}
+    assert set(parts) >= {"root", "user namespaces", "network", "seccomp", "bubblewrap", "fork server",
+                          "control groups", "disk quota", "chromium", "mariadb"}
+    assert all(part["remedy"] for part in parts.values() if not part["ok"] and part["name"] != "fork server")
+    assert done.returncode == (0 if all(parts[name]["ok"] for name in ("network", "seccomp", "control groups")) else 1)
+    text = run_grader("doctor").stdout
+    assert "programs start through" in text and "seccomp" in text
+    out = tmp_path / "report.json"
+    run_grader("grade", "udp_echo", str(ROOT / "reference" / "udp_echo"), "--check", "server-listens", "--json", str(out))
+    machine = json.loads(out.read_text(encoding="utf-8"))["machine"]
+    assert machine["seccomp"] == parts["seccomp"]["ok"] and machine["root"] == (os.geteuid() == 0)
+    assert machine["network_confined"] == parts["network"]["ok"]

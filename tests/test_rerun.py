@@ -78,3 +78,21 @@ def test_pytests_rerun_line_grades_the_same_submission(student):
                            env={**env, "PATH": f"{ROOT / '.venv' / 'bin'}:{env['PATH']}"}, capture_output=True,
                            text=True, timeout=240)
     assert "1 failed" in again.stdout, again.stdout  # not the reference's false pass
+
+
+def test_a_folder_named_to_run_commands_runs_none_through_make_or_its_rerun_line(tmp_path):
+    """make's SUB and FILE, and the rerun lines printed for them, are taken literally: a folder
+    named `s01$(shell …)`, with a `…` and a $(…) and a quote, is graded, and nothing it names runs."""
+    marks = [tmp_path / f"ran-{n}" for n in range(3)]
+    name = f"s01$(shell touch {marks[0].name})`touch {marks[1].name}`$(touch {marks[2].name})'q"
+    folder = tmp_path / name
+    folder.mkdir()
+    shutil.copy(ROOT / "reference" / "udp_echo" / "server.py", folder / "server.py")
+    shutil.copy(STUDENTS / "udp_echo" / "client-sends-newline" / "client.py", folder / "my$client.py")
+    env = {k: v for k, v in os.environ.items() if k not in ("NETGRADER_VIA_MAKE", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    first = subprocess.run(["make", "-C", str(ROOT), "grade", "EX=udp_echo", f"SUB={folder}", "FILE=client=my$client.py",
+                            "GRADE_LANG=zh"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240)
+    assert "client-sends" in first.stdout and block(first.stdout, "client-sends"), first.stdout + first.stderr
+    again = rerun_from(first.stdout, tmp_path)
+    assert block(again.stdout, "client-sends") == block(first.stdout, "client-sends")
+    assert [mark for mark in marks if mark.exists() or (ROOT / mark.name).exists()] == []

@@ -63,6 +63,25 @@ def test_an_output_format_reads_only_the_results_and_the_message_catalogs():
     graph = imports()
     formats = [name for name in graph if name.startswith("grader.report.") and name != "grader.report"]
     assert {"grader.report.terminal", "grader.report.json_report"} <= set(formats)
-    allowed = {"grader.results", "grader.i18n", "grader.i18n.en", "grader.i18n.zh", *formats}  # and one another:
+    allowed = {"grader.results", "grader.i18n", "grader.i18n.en", "grader.i18n.zh", *formats,  # and one another,
+               "grader.neutral"}  # the one way student text leaves (it imports nothing of ours):
     for name in formats:  # JUnit's failure text is the terminal's transcript, every CI format reads the JSON's facts
         assert graph[name] <= allowed, f"{name} imports {sorted(graph[name] - allowed)}"
+
+
+def test_ci_turns_a_skip_it_could_run_into_a_failure(monkeypatch):
+    import conftest
+
+    class Report:
+        skipped, outcome = True, "skipped"
+        longrepr = ("tests/test_forkserver.py", 20, "Skipped: the fork server runs as root where bubblewrap runs")
+
+    monkeypatch.setenv("NETGRADER_NO_SKIPS", "1")
+    monkeypatch.delenv("NETGRADER_ALLOWED_SKIPS", raising=False)
+    report = Report()
+    conftest.no_skips(report)
+    assert report.outcome == "failed" and "skipped where CI must run it" in report.longrepr
+    monkeypatch.setenv("NETGRADER_ALLOWED_SKIPS", "fork server")
+    allowed = Report()
+    conftest.no_skips(allowed)
+    assert allowed.outcome == "skipped"

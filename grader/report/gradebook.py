@@ -10,10 +10,10 @@ the number of warnings; a submission that could not be graded says why instead o
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
+from ..neutral import CsvWriter
 from ..i18n import tr
 from ..results import check_ids, verdict
 
@@ -25,7 +25,7 @@ def write_csv(path: Path, rows: list[dict], lang: str, roster: list[dict] | None
     missing = [{"student": folder, "status": "not_submitted"} for folder in people
                if folder not in {row["student"] for row in rows}]
     with open(path, "w", encoding="utf-8-sig", newline="") as file:
-        out = csv.writer(file)
+        out = CsvWriter(file)
         who = [tr(lang, "gradebook.number"), tr(lang, "gradebook.name")] if roster is not None else []
         out.writerow([tr(lang, "gradebook.student"), *who, *checks, tr(lang, "gradebook.total"),
                       tr(lang, "gradebook.max"), tr(lang, "gradebook.percent"), tr(lang, "gradebook.verdict"),

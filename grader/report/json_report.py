@@ -58,6 +58,7 @@ def to_dict(grade: GradeResult, lang: str) -> dict:
                 "stderr_tail": p.stderr,
                 "output_cut": p.output_cut,
                 "typed": [{"prompt": prompt, "line": line} for prompt, line in p.typed],
+                "confinement": p.confinement,
             }
             for p in check.processes
         ]
@@ -67,6 +68,7 @@ def to_dict(grade: GradeResult, lang: str) -> dict:
         "title": grade.title.pick(lang),
         "submission": grade.submission,
         "isolation": grade.isolation,
+        "machine": grade.machine,
         "files": grade.files,
         "lang": lang,
         "score": grade.points,

@@ -9,8 +9,9 @@ who handed nothing in is there with an empty grade, so the import does not skip 
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
+
+from ..neutral import CsvWriter
 
 
 def total(row: dict | None) -> str:
@@ -19,7 +20,7 @@ def total(row: dict | None) -> str:
 
 def write_moodle(path: Path, roster: list[dict], rows: dict[str, dict], item: str) -> None:
     with open(path, "w", encoding="utf-8", newline="") as file:
-        out = csv.writer(file)
+        out = CsvWriter(file)
         out.writerow(["email", "idnumber", "name", item])
         for person in roster:
             out.writerow([person.get("email", ""), person.get("number", ""), person.get("name", ""),
@@ -28,7 +29,7 @@ def write_moodle(path: Path, roster: list[dict], rows: dict[str, dict], item: st
 
 def write_canvas(path: Path, roster: list[dict], rows: dict[str, dict], item: str) -> None:
     with open(path, "w", encoding="utf-8", newline="") as file:
-        out = csv.writer(file)
+        out = CsvWriter(file)
         out.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", item])
         for person in roster:
             out.writerow([person.get("name", ""), "", person.get("number", ""), person.get("email", ""),

@@ -15,6 +15,7 @@ import os
 import sys
 
 from ..i18n import tr
+from ..neutral import controls
 from ..results import verdict
 
 SHOWN = ("passed", "warned", "failed", "not_gradable")  # the bar's counts; errors and timeouts join "not gradable"
@@ -31,7 +32,8 @@ def line(position: int, total: int, row: dict, lang: str = "en") -> str:
         shown = f"{row['points']}/{row['max_points']}  {said}"
     else:
         shown = f"{said}: {row.get('reason')}"
-    return f"[{position:>{width}}/{total}] {row['student']}  {row['exercise']}  {shown}  {row.get('duration') or 0:.1f} s"
+    said = f"[{position:>{width}}/{total}] {row['student']}  {row['exercise']}  {shown}  {row.get('duration') or 0:.1f} s"
+    return controls(said, keep=())  # names and reasons are the students' text: shown, never obeyed
 
 
 class Lines:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import unicodedata
 
 from ..i18n import has, render, render_all, render_said, tr
+from ..neutral import ci_text
 from ..results import ERROR, FAILED, PASSED, SKIPPED, CheckResult, GradeResult, printable
 
 MARKS = {PASSED: "✓", FAILED: "✗", SKIPPED: "-", ERROR: "!"}
@@ -124,7 +125,9 @@ def render_grade(grade: GradeResult, lang: str, rerun: str) -> str:
         "skipped": counts[SKIPPED]}))
     lines.append(verdict(lang, grade))
     lines.append(plain_counts(grade))
-    return "\n".join(lines) + "\n"
+    # What the programs printed, and the names of their files and folders, are the students':
+    # a terminal or a CI log shows them and never obeys them (escapes, workflow commands).
+    return ci_text("\n".join(lines)) + "\n"
 
 
 def missing_files(grade: GradeResult) -> dict[str, dict]:
