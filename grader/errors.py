@@ -18,7 +18,7 @@ reporters only ever see a kind and its parameters, never a socket error.
 FAILURE_KINDS = (
     # the program itself
     "missing_file", "crashed", "decode_error", "encoding_mismatch", "exited", "stopped_by_limit", "busy_loop",
-    "did_not_exit", "wrong_exit_status", "wrong_output",
+    "did_not_exit", "wrong_exit_status", "wrong_output", "printed_unreceived",
     # a server as the grader's clients see it
     "not_listening", "wrong_port", "refused", "send_failed", "no_reply", "wrong_reply", "truncated", "said_more",
     "not_utf8", "reply_to_wrong_address", "closed_early", "not_closed", "serial_server", "back_to_accept",

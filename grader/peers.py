@@ -46,6 +46,7 @@ class Peer:
         port = sandbox.exercise.ports[port_name]
         self.reply, self.text, self.table, self.missing, self.silent_on = reply, text, table, missing, silent_on
         self.encoding = sandbox.exercise.encoding  # of its text: gbk for the handout's Windows tool
+        self.sent = bytearray()  # what it answered, as it went on the wire (the first SENT_KEPT bytes)
         self.sock = network.socket(socket.AF_INET, self.kind)
         try:
             self.sock.bind((network.peer_host, network.peer_port(port.port)))
@@ -61,6 +62,24 @@ class Peer:
         self._thread = threading.Thread(target=self._serve, name=f"peer-{port_name}", daemon=True)
         self._thread.start()
         sandbox.on_close(self.close)
+
+    SENT_KEPT = 64 * 1024  # bytes of its answers kept, to tell what it said
+
+    def could_say(self, text: str) -> bool:
+        """`text` is something this peer answers with (its reply, a word of its table, its
+        answer to what it does not know), or it echoes."""
+        said = [self.text or "", *(self.table or {}).values(), self.missing or ""] if self.reply != "echo" else []
+        return self.reply == "echo" or any(text and text in answer for answer in said)
+
+    def said(self, text: str) -> bool:
+        """This peer sent `text` during the check: what a client printed was received."""
+        with self.changed:
+            sent = bytes(self.sent)
+        return text.encode(self.encoding) in sent or text.encode("utf-8") in sent
+
+    def _sent(self, answer: bytes) -> None:
+        with self.changed:
+            self.sent += answer[: max(0, self.SENT_KEPT - len(self.sent))]
 
     def answer(self, data: bytes) -> bytes | None:
         text = decode(data, self.encoding)
@@ -131,6 +150,7 @@ class UdpPeer(Peer):
                 self.changed.notify_all()
             answer = self.answer(data)
             if answer is not None:
+                self._sent(answer)  # before it goes: the client may print it before this thread runs again
                 try:
                     self.sock.sendto(answer, sender)
                 except OSError:
@@ -223,6 +243,7 @@ class TcpPeer(Peer):
                         continue
                     answer = self.answer(data)
                     if answer is not None:
+                        self._sent(answer)  # before it goes (see UdpPeer)
                         try:
                             sock.sendall(answer)
                         except OSError:

@@ -381,7 +381,18 @@ class Student:
                 shown = process.stdout.text().strip().splitlines()[-5:]
                 raise explain(process, "wrong_output", expected=expect.params()["value"], how=expect.params()["how"],
                               actual=" | ".join(shown) or "", within=within)
+            self._printed_what_it_received(contains)
             record.note = Message("note.ok")
+
+    def _printed_what_it_received(self, contains) -> None:
+        """What a client printed of a reference server's answers counts only if that server sent
+        it (the wire's word, not the program's): printing the YAML's reply with no socket earns nothing."""
+        texts = [contains] if isinstance(contains, str) else list(contains or ())
+        for peer in self.sandbox.peers.values():
+            for text in texts:
+                if peer.could_say(text) and not peer.said(text):
+                    raise CheckFailed("printed_unreceived", expected=text, script=self.process.script.name,
+                                      role=self.process.role)
 
     def type(self, line: str) -> None:
         with self.sandbox.step("type", script=self.process.script.name, line=line):
