@@ -137,8 +137,8 @@ class Browser:
             ready, _, _ = select.select([self._from_browser], [], [], remaining)
             if ready:
                 data = os.read(self._from_browser, 65536)
-                if not data:
-                    raise BrowserError("the browser closed its pipe")
+                if not data:  # Chromium's own sandbox needs user namespaces: `grader doctor` says if they are allowed
+                    raise BrowserError("the browser closed its pipe (its sandbox needs user namespaces: see `grader doctor`)")
                 self._buffer += data
         message, self._buffer = self._buffer.split(b"\0", 1)
         return json.loads(message)

@@ -29,6 +29,7 @@ UNPACKED_MAX_BYTES = 512 * 1024 * 1024  # a class's submission is programs and a
 MEMBERS_MAX = 5000
 UTF8_FLAG = 0x800
 NAME_MAX = 255  # bytes of one file name, as Linux takes it
+DEPTH_MAX = 32  # folders deep: a day folder is three or four
 LOOK_WITHIN = 10.0  # seconds to find a submission's files: a tree that takes longer is refused
 KINDS = {stat.S_IFIFO: "fifo", stat.S_IFCHR: "device", stat.S_IFBLK: "device", stat.S_IFSOCK: "socket"}
 
@@ -118,6 +119,8 @@ def inspect(folder: Path, within: float = LOOK_WITHIN) -> None:
     deadline, count = time.monotonic() + within, 0
     root = folder.resolve()
     for parent, folders, files in os.walk(folder, followlinks=False):
+        if len(Path(parent).relative_to(folder).parts) >= DEPTH_MAX:
+            raise Unreadable("submission.too_deep", most=DEPTH_MAX)
         for entry in (*folders, *files):
             path = Path(parent, entry)
             count += 1

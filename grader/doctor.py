@@ -91,6 +91,10 @@ def parts() -> list[Part]:
     grouped, said = _cgroups()
     found.append(Part("control groups", grouped, said, "" if grouped else "run as root on a machine with cgroup "
                                                                           "v1 or v2 (pids and memory controllers)"))
+    v2 = (limits.CGROUP_ROOT / "cgroup.controllers").exists()
+    found.append(Part("socket memory", v2, "counted in a check's memory (cgroup v2)" if v2 else
+                      "not counted on cgroup v1: a check's UDP queues are bounded by the machine's udp_mem only",
+                      "" if v2 else "boot with cgroup v2 (systemd.unified_cgroup_hierarchy=1)"))
     with tempfile.TemporaryDirectory(prefix=f"netgrader-{os.getpid()}-doctor-") as folder:
         quota = limits.DiskQuota(Path(folder))
         mounted = quota.mounted

@@ -11,6 +11,7 @@ import unicodedata
 from difflib import SequenceMatcher
 from pathlib import Path
 
+from . import untrusted
 from .errors import CheckFailed
 from .process import StudentProcess
 from .results import Message
@@ -242,7 +243,7 @@ def uncalled_input_readers(script: Path) -> tuple[list[str], str]:
     and the guard that is never true when their only call sits under one (`if __name__ ==
     'main':`, for '__main__'): the program ends without reading what was typed."""
     try:
-        source = script.read_text("utf-8", "replace")
+        source = untrusted.text(script)  # the program may have made it a FIFO, or a link to /dev/zero
         tree = ast.parse(source)
     except (OSError, SyntaxError, ValueError):
         return [], ""

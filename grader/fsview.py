@@ -98,6 +98,9 @@ PROC_MASKED = ("/proc/kcore", "/proc/keys", "/proc/key-users", "/proc/timer_list
                "/proc/kpagecgroup", "/proc/acpi", "/proc/asound", "/proc/scsi", "/proc/firmware")
 
 
+PROC_SHARED = ("/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs", "/proc/pressure")
+
+
 def masked() -> list[tuple[str, bool]]:
     """(path, is a folder) of every path to mask that this machine has."""
     return [(path, os.path.isdir(path)) for path in (*SECRETS, *PROC_MASKED) if os.path.lexists(path)]
@@ -204,6 +207,8 @@ class View:
             view += ["--ro-bind-try", folder, folder]
         view += ["--dev", "/dev", "--perms", "1777", "--tmpfs", "/dev/shm", "--proc", "/proc",
                  "--perms", "1777", "--tmpfs", "/tmp"]  # before the binds: they may lie in /tmp
+        for shared in PROC_SHARED:  # the machine's, not the namespace's: bwrap as root leaves /proc/sys writable
+            view += ["--ro-bind-try", shared, shared]
         for path, folder in masked():
             view += ["--perms", "0555", "--tmpfs", path, "--remount-ro", path] if folder else ["--ro-bind", "/dev/null", path]
         for folder, path in self.recreated:
@@ -237,7 +242,7 @@ class View:
                 "visible": [str(folder) for folder in self.shown()],
                 "read_only": [[str(source), str(path)] for source, path in self.read_only],
                 "identity": [self.identity.uid, self.identity.gid] if self.identity else None,
-                "masked": masked()}
+                "masked": masked(), "proc_shared": list(PROC_SHARED)}
 
 
 def exit_status(returncode: int | None) -> int | None:

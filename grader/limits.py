@@ -242,14 +242,14 @@ class DiskQuota:
     file of 64 MB fills its quota, never the machine's disk. What it writes also counts against
     the check's memory (the kernel charges a tmpfs page to the group of the writer). Unmounted
     at close; a grader killed before that leaves a mount that the next grader detaches
-    (netgrader-PID-... of a process that is gone). Elsewhere `mounted` is False: the folder
+    (netgrader-PID-... of a process that is gone), and its folders too. Elsewhere `mounted` is False: the folder
     stays as it is, bounded only by the size of a file."""
 
     def __init__(self, folder: Path, limits: Limits = LIMITS, enabled: bool = True):
         self.folder, self.mounted = folder, False
         if os.geteuid() != 0 or not enabled:
             return
-        _detach_stale(folder.parent)
+        _sweep_stale(folder.parent)
         options = f"size={limits.disk_mb}m,nr_inodes={limits.disk_files},mode=0700"
         self.mounted = _libc().mount(b"tmpfs", bytes(folder), b"tmpfs", MS_NOSUID | MS_NODEV, options.encode()) == 0
 
@@ -260,7 +260,7 @@ class DiskQuota:
 
 
 MS_NOSUID, MS_NODEV, MNT_DETACH = 2, 4, 2
-_detached: dict[Path, float] = {}
+_swept_folders: dict[Path, float] = {}
 
 
 def _libc():
@@ -269,19 +269,31 @@ def _libc():
     return ctypes.CDLL(None, use_errno=True)
 
 
-def _detach_stale(parent: Path) -> None:
-    """Detach the working directories' mounts that killed graders left under `parent`, once a minute."""
+def _sweep_stale(parent: Path) -> None:
+    """What killed graders left under `parent`, once a minute: their working directories'
+    mounts detached, then the folders themselves (a check's, its recreated folders, its
+    shared copies: netgrader-PID-... of a process that is gone) removed."""
+    from .untrusted import remove
+
     now = time.time()
-    if now - _detached.get(parent, 0.0) < SWEEP_EVERY:
+    if now - _swept_folders.get(parent, 0.0) < SWEEP_EVERY:
         return
-    _detached[parent] = now
+    _swept_folders[parent] = now
     try:
         table = Path("/proc/self/mountinfo").read_text().splitlines()
+        entries = list(os.scandir(parent))
     except OSError:
         return
     for line in table:
         point = Path(line.split()[4])
-        if point.parent == parent and point.name.startswith("netgrader-"):
-            owner = point.name.split("-")[1]
-            if owner.isdigit() and not Path(f"/proc/{owner}").exists():
-                _libc().umount2(bytes(point), MNT_DETACH)
+        if point.parent == parent and _left_by_the_dead(point.name):
+            _libc().umount2(bytes(point), MNT_DETACH)
+    for entry in entries:
+        if _left_by_the_dead(entry.name) and entry.is_dir(follow_symlinks=False):
+            remove(Path(entry.path))
+
+
+def _left_by_the_dead(name: str) -> bool:
+    """netgrader-PID-... where no process PID runs (a grader's own folders carry its pid)."""
+    owner = name.split("-")[1] if name.startswith("netgrader-") and name.count("-") >= 2 else ""
+    return owner.isdigit() and not Path(f"/proc/{owner}").exists()

@@ -70,10 +70,10 @@ class CsvWriter:
 
 def ci_text(text: str) -> str:
     """Program output a CI log can show and never obey: GitHub's workflow commands (`::name ...::`)
-    and `##[...]`, GitLab's collapsible section markers, each broken by a zero-width space after
-    its first character; control characters escaped."""
+    and `##[...]` at a line's start, Azure Pipelines' `##vso[` anywhere in a line, GitLab's
+    collapsible section markers, each broken by a zero-width space; control characters escaped."""
     lines = []
-    for line in controls(text).split("\n"):
+    for line in controls(text).replace("##vso[", "##\u200bvso[").split("\n"):
         stripped = line.lstrip()
         if stripped.startswith(("::", "##[")) or "section_start:" in line or "section_end:" in line:
             cut = len(line) - len(stripped) + 1

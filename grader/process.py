@@ -25,7 +25,8 @@ from .proctree import descendants, kill_and_reap, reap_orphans
 from .student_python import SPY_DIR
 
 OUTPUT_CAP = 256 * 1024  # bytes kept per stream: its head and its tail, half each
-MAX_EVENT = 8192  # bytes of one spy event line
+MAX_EVENT = 4096  # bytes of one event line: the spy's are far shorter; a longer one is not parsed
+MAX_EVENT_BYTES = 2 * 1024 * 1024  # bytes read from the spy's pipe per process: parsing is the grader's time
 # event lines read per process: the spy's budgets stay far below; a program writing its own into
 # the pipe is not read further (the grader's memory and time are not the program's to spend)
 MAX_EVENTS = 5000
@@ -121,6 +122,7 @@ class StudentProcess:
         self._pending: list[str] = []
         self._partial_event = b""
         self._event_lines = 0  # lines read from the spy's pipe, at most MAX_EVENTS
+        self._event_bytes = 0  # bytes read from it, at most MAX_EVENT_BYTES
         self._stdout_at_last_line = 0
         self._close_stdin_at_end = False
         self.changed = threading.Condition()
@@ -404,10 +406,13 @@ class StudentProcess:
             return
 
     def _parse_events(self, data: bytes) -> None:
+        self._event_bytes += len(data)
+        if self._event_bytes > MAX_EVENT_BYTES:
+            return  # a program writing its own into the pipe: not read further
         *lines, self._partial_event = (self._partial_event + data).split(b"\n")
         self._partial_event = self._partial_event[-MAX_EVENT:]  # garbage without newlines
         with self.changed:
-            lines = lines[:max(0, MAX_EVENTS - self._event_lines)]
+            lines = [line for line in lines[:max(0, MAX_EVENTS - self._event_lines)] if len(line) <= MAX_EVENT]
             self._event_lines += len(lines)
             for line in lines:
                 event = parse_event(line)

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import database, forkserver, fsview, identity, recreate, relay
+from . import database, forkserver, fsview, identity, recreate, relay, untrusted
 from .errors import CheckFailed
 from .copying import SharedFiles, copy_submission, place_large
 from .discover import junk
@@ -34,6 +34,7 @@ from .submission import Submission
 
 IPV4 = re.compile(rb"(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3})(?![\d.])")
 CLEAN_UP_WITHIN = 10.0  # seconds to kill what a check left, however fast it forks
+ADDRESSES_MAX = 16  # classroom addresses added to a check's network: a class's code names a few
 
 
 def confinement(network) -> str:
@@ -100,14 +101,14 @@ class Sandbox:
                     folder.chmod(0o700)
             if self.identity:
                 self.identity.own(self.workdir, self.elsewhere)
-            self._initial_files = {p: p.stat().st_mtime_ns for p in self._files()}
+            self._initial_files = {p: p.lstat().st_mtime_ns for p in self._files()}
         except BaseException:
             if hasattr(self, "network"):
                 self.network.close()
             if self.disk is not None:
                 self.disk.close()
-            shutil.rmtree(self.workdir, ignore_errors=True)
-            shutil.rmtree(self.elsewhere, ignore_errors=True)
+            untrusted.remove(self.workdir)
+            untrusted.remove(self.elsewhere)
             self.on_close_last()
             raise
         self._addresses_added = False
@@ -166,7 +167,7 @@ class Sandbox:
         spy_config = {"mode": self.network.spy_mode}
         for name, peer in self.peers.items():  # the client's packets go to the grader's peer
             spy_config[self.exercise.ports[name].proto] = "%s:%d" % peer.address
-        if self.exercise.database is not None and database.wanted_by((self.workdir / script).read_text("utf-8", "replace")):
+        if self.exercise.database is not None and database.wanted_by(untrusted.text(self.submission.folder / script)):
             spy_config["services"] = f"{self.exercise.database.port}:{self._open_database()}"
         process = StudentProcess(
             role=role,
@@ -251,18 +252,24 @@ class Sandbox:
                     continue
                 if not (address.is_loopback or address.is_unspecified or address.is_multicast):
                     named.add(address)
-        for address in sorted(named):
+        for address in sorted(named)[:ADDRESSES_MAX]:  # a program's thousand literals cost the grader nothing
             self.network.add_address(str(address))
 
     def _files(self) -> list[Path]:
-        return [p for folder in (self.workdir, self.elsewhere) for p in folder.rglob("*")
-                if not p.is_symlink() and p.is_file() and "__pycache__" not in p.parts]
+        return [p for folder in (self.workdir, self.elsewhere) for p in untrusted.files(folder)
+                if "__pycache__" not in p.parts]
 
     def new_files(self) -> list[str]:
         """Files the student's programs wrote or changed, newest first, named as the program
         sees them: relative to its directory, or the recreated path elsewhere."""
-        changed = [p for p in self._files() if self._initial_files.get(p) != p.stat().st_mtime_ns]
-        changed.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        stamps = {}
+        for path in self._files():
+            try:
+                stamps[path] = path.lstat().st_mtime_ns
+            except OSError:
+                continue
+        changed = sorted((p for p, stamp in stamps.items() if self._initial_files.get(p) != stamp),
+                         key=stamps.get, reverse=True)
         return [self.shown_path(self.seen_as(p)) for p in changed]
 
     def seen_as(self, host_path: Path) -> str:
@@ -314,9 +321,9 @@ class Sandbox:
             victims = self._members()
         self.limits.close()
         self.network.close()
-        self.disk.close()
-        shutil.rmtree(self.workdir, ignore_errors=True)
-        shutil.rmtree(self.elsewhere, ignore_errors=True)
+        self.disk.close()  # what the programs wrote there goes with the file system, however deep
+        untrusted.remove(self.workdir)
+        untrusted.remove(self.elsewhere)
         self.on_close_last()
 
     def _members(self) -> set[int]:

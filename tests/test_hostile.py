@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -63,6 +64,7 @@ def test_a_hostile_program_is_contained(tmp_path, folder, forkserver, monkeypatc
     assert "Traceback (most recent call last):\n  File \"/" not in done.stderr
     assert "ESCAPED" not in done.stdout, done.stdout
     assert left_behind(done.pid) == []  # gone the moment the grader ended
+    assert list(Path(tempfile.gettempdir()).glob(f"netgrader-{done.pid}-*")) == []  # its folders, however deep
     for path in expect.get("outside") or ():
         assert not Path(path).expanduser().exists(), f"{path} was written outside the sandbox"
     assert LIMITS.processes == 64  # the numbers the expectations quote

@@ -333,6 +333,7 @@ MESSAGES = {
     "submission.special_device": "{path} is a device, not a file: hand in files and folders only",
     "submission.special_socket": "{path} is a socket file, not a file: hand in files and folders only",
     "submission.link_loop": "{path} is a link to a folder that holds it: copying it would never end; remove the link",
+    "submission.too_deep": "its folders are nested more than {most} deep",
     "submission.too_many": "it holds more than {most} files and folders",
     "submission.too_slow": "its files could not all be looked at within {seconds} s",
     "submission.unreadable": "{path} cannot be read ({error})",

@@ -325,6 +325,7 @@ MESSAGES = {
     "submission.special_device": "{path} 是一个设备文件，不是文件：只交文件和文件夹",
     "submission.special_socket": "{path} 是一个套接字文件，不是文件：只交文件和文件夹",
     "submission.link_loop": "{path} 是指向包含它自己的文件夹的链接：复制它永远不会结束；请删除这个链接",
+    "submission.too_deep": "文件夹嵌套超过 {most} 层",
     "submission.too_many": "里面的文件和文件夹超过 {most} 个",
     "submission.too_slow": "在 {seconds} 秒内没能看完它的所有文件",
     "submission.unreadable": "{path} 无法读取（{error}）",
