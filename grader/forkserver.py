@@ -124,16 +124,18 @@ class Zygote:
 
 
 _zygotes: dict[int, Zygote | None] = {}  # grader process -> its zygote (None: it could not start)
+_starting = threading.Lock()  # checks in threads ask at once: one zygote a process, never two
 
 
 def zygote() -> Zygote | None:
     """This process's zygote, started on first use; None where there is none (it could not
     start, or has ended: then this process's programs start through bubblewrap)."""
-    if os.getpid() not in _zygotes:
-        try:
-            _zygotes[os.getpid()] = Zygote()
-        except OSError:
-            _zygotes[os.getpid()] = None
+    with _starting:
+        if os.getpid() not in _zygotes:
+            try:
+                _zygotes[os.getpid()] = Zygote()
+            except OSError:
+                _zygotes[os.getpid()] = None
     server = _zygotes[os.getpid()]
     return server if server is not None and server.alive else None
 

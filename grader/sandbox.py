@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from . import database, forkserver, fsview, identity, recreate, relay, untrusted
-from .errors import CheckFailed
+from .errors import CheckFailed, HarnessError
 from .copying import SharedFiles, copy_submission, place_large
 from .discover import junk
 from .limits import CheckLimits, DiskQuota
@@ -38,11 +38,11 @@ ADDRESSES_MAX = 16  # classroom addresses added to a check's network: a class's 
 
 
 def confinement(network) -> str:
-    """What gives the student's programs a file system of their own in this network, as the
+    """What gives the student's programs a sandbox of their own in this network, as the
     report names it: the fork server (grader/forkserver.py), bubblewrap, or nothing."""
-    if not fsview.available(network):
-        return ""
-    return "fork server" if forkserver.wanted(network) else "bubblewrap"
+    if forkserver.wanted(network):
+        return "fork server"
+    return "bubblewrap" if fsview.available(network) else ""
 
 
 class Sandbox:
@@ -182,9 +182,10 @@ class Sandbox:
             encoding=self.exercise.encoding,
         )
         if role in self.processes:
-            self.processes[role].stop()
+            self.processes.pop(role).stop()
+        process.start(stdin, eof)  # a program that could not start is no process of the check
         self.processes[role] = process
-        return process.start(stdin, eof)
+        return process
 
     def _open_database(self) -> int:
         """The exercise's database, reachable in this check's network: the port of its relay."""
@@ -201,7 +202,7 @@ class Sandbox:
     @property
     def confined(self) -> bool:
         """The student's programs see a file system of their own (bubblewrap's or the fork server's)."""
-        return fsview.available(self.network)
+        return bool(self.confinement)
 
     @property
     def confinement(self) -> str:
@@ -221,6 +222,10 @@ class Sandbox:
                                           SPY_DIR), tuple(self._binds), tuple(self._read_only), self.identity)
 
         def through_bubblewrap() -> Subprocess:
+            if not fsview.available(self.network):  # never a weaker way: the check says why it did not run
+                raise HarnessError(f"{script.name} cannot start in the fork server (a file beside it is named as a "
+                                   "module the server has loaded, or the server is gone) and bubblewrap, its "
+                                   "fallback, cannot run here: apt-get install bubblewrap")
             gate = fsview.Gate(self.limits.apply)
             return Subprocess(self.network.launcher(view.wrap(argv, gate)), gate)
 

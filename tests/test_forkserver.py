@@ -272,3 +272,25 @@ def test_a_grader_that_dies_takes_its_programs_and_its_fork_server_with_it(tmp_p
             os.waitpid(pid, os.WNOHANG)
         except ChildProcessError:
             pass
+
+
+def test_without_bubblewrap_the_fork_server_confines_and_a_program_it_will_not_take_is_not_run(tmp_path):
+    """No fallback is weaker: where bubblewrap is missing, the fork server still gives every
+    program its sandbox, and a program it will not take (a gc.py beside it) does not run
+    unconfined: its check says why."""
+    import json
+
+    from conftest import run_grader
+
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    (folder / "server.py").write_bytes((ROOT / "reference" / "udp_echo" / "server.py").read_bytes())
+    env = {"NETGRADER_BUBBLEWRAP": "0"}
+    out = tmp_path / "report.json"
+    run_grader("grade", "udp_echo", str(folder), "--check", "server-echoes", "--json", str(out), env=env)
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["isolation"].endswith("+ fork server") and report["checks"][0]["status"] == "passed"
+    (folder / "gc.py").write_text("")  # a student's own file, named as a module the server has loaded
+    refused = run_grader("grade", "udp_echo", str(folder), "--check", "server-listens", "--json", str(out), env=env)
+    check = json.loads(out.read_text(encoding="utf-8"))["checks"][0]
+    assert check["status"] == "error" and "bubblewrap, its fallback, cannot run here" in refused.stdout
