@@ -16,6 +16,7 @@ import os
 import shutil
 import stat
 import time
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -90,7 +91,7 @@ def unpack(archive: Path, target: Path) -> None:
                     raise ZipRefused("batch.zip_long_name", name=neutral.controls(str(name)[:80], keep=()) + "…")
                 if stat.S_ISLNK(info.external_attr >> 16):
                     continue  # a link: never followed, never made
-                path = target.joinpath(*name.parts)
+                path = target.joinpath(*(neutral.controls(part, keep=()) for part in name.parts))  # no newline in a name
                 path.parent.mkdir(parents=True, exist_ok=True)
                 with zipped.open(info) as source, open(path, "wb") as copy:
                     while block := source.read(1 << 20):  # the sizes a zip declares may lie: its bytes are counted
@@ -132,7 +133,7 @@ def inspect(folder: Path, within: float = LOOK_WITHIN) -> None:
             try:
                 mode = path.lstat().st_mode
             except OSError as error:
-                raise Unreadable("submission.unreadable", path=shown, error=neutral.controls(error.strerror or "", keep=()))
+                raise Unreadable("submission.unreadable", name=shown, why=neutral.controls(error.strerror or "", keep=()))
             kind = KINDS.get(stat.S_IFMT(mode))
             if kind:
                 raise Unreadable(f"submission.special_{kind}", path=shown)
@@ -159,24 +160,46 @@ def submissions(folder: Path, unpacked: Path, leave_out: Path | None = None) -> 
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith(".") or entry.name in JUNK_FOLDERS or entry.name in JUNK_NAMES:
             continue
-        if leave_out is not None and entry.resolve() == leave_out.resolve():
+        if leave_out is not None and os.path.realpath(entry) == os.path.realpath(leave_out):
             continue
         student = neutral.name(entry.stem if entry.suffix.lower() == ".zip" and not entry.is_dir() else entry.name)
         try:
             item = _one(entry, student, unpacked)
-        except (OSError, Unreadable, ZipRefused) as error:
+        except (OSError, RuntimeError, Unreadable, ZipRefused) as error:  # RuntimeError: a loop of links
             why = getattr(error, "message", None) or Message("submission.unreadable", {
-                "path": student, "error": neutral.controls(getattr(error, "strerror", None) or str(error), keep=())})
-            shutil.rmtree(unpacked / _folder_name(student), ignore_errors=True)
+                "name": student, "why": neutral.controls(getattr(error, "strerror", None) or str(error), keep=())})
+            shutil.rmtree(unpacked / _folder_name(entry.name), ignore_errors=True)
             item = Found(student, entry, None, Message("batch.refused", {"name": neutral.name(entry.name), "why": why}))
         if item is not None:
             found.append(item)
-    return found
+    return _apart(found)
 
 
-def _folder_name(student: str) -> str:
-    """A folder name for a student's copy: the shown name, without the path's separators."""
-    return student.replace("/", "_").replace("\\", "_")[:200] or "_"
+def _apart(found: list[Found]) -> list[Found]:
+    """Hand-ins whose ids read the same (a folder and a zip of one name, GBK and UTF-8
+    spellings, names apart only by case or by what escaping shows alike) would share one row,
+    the one graded last winning: each of them is not gradable, naming the others."""
+    by_id: dict[str, list[Found]] = {}
+    for item in found:
+        by_id.setdefault(unicodedata.normalize("NFKC", item.student).casefold(), []).append(item)
+    kept = []
+    for same in by_id.values():
+        if len(same) == 1:
+            kept += same
+            continue
+        names = ", ".join(neutral.name(item.source.name) for item in same)
+        kept += [Found(item.student if i == 0 else f"{item.student} ({i + 1})", item.source, None,
+                       Message("batch.refused", {"name": neutral.name(item.source.name),
+                                                 "why": Message("batch.same_id", {"names": names})}))
+                 for i, item in enumerate(same)]
+    return sorted(kept, key=lambda item: item.student)
+
+
+def _folder_name(raw: str) -> str:
+    """The folder of a hand-in's copy under `unpacked`: its shown name, cut and made safe, and a
+    hash of its raw name, so that no two hand-ins ever share one."""
+    digest = hashlib.sha256(os.fsencode(raw)).hexdigest()[:10]
+    return f"{neutral.name(raw).replace('/', '_').replace(chr(92), '_')[:100]}-{digest}"
 
 
 def _one(entry: Path, student: str, unpacked: Path) -> Found | None:
@@ -184,11 +207,11 @@ def _one(entry: Path, student: str, unpacked: Path) -> Found | None:
         inspect(entry)
         if student == entry.name and plainly_named(entry):
             return Found(student, entry, entry)
-        target = unpacked / _folder_name(student)  # the tools downstream read plain names
+        target = unpacked / _folder_name(entry.name)  # the tools downstream read plain names
         plain_copy(entry, target)
         return Found(student, entry, target)
     if entry.suffix.lower() == ".zip" and entry.is_file():
-        target = unpacked / _folder_name(student)
+        target = unpacked / _folder_name(entry.name)
         try:
             unpack(entry, target)
             inspect(target)
@@ -207,19 +230,28 @@ def plainly_named(folder: Path) -> bool:
 def plain_copy(folder: Path, target: Path) -> None:
     """A copy of the tree with every name as a person reads it (neutral.name): GBK bytes as the
     Chinese Windows that wrote them meant them (服务端.py, as the student's own scripts name it),
-    anything else escaped. Links are copied as links."""
+    anything else escaped. Only files and folders are copied, never a link (a link the copy
+    made, then a file of the same shown name written through it, wrote where the link pointed,
+    as root: a red team did), and nothing is written over what is there: two names that read
+    the same are a reason, Unreadable."""
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     for parent, folders, files in os.walk(folder):
         here = target.joinpath(*(neutral.name(part) for part in Path(parent).relative_to(folder).parts))
         for name in folders:
-            (here / neutral.name(name)).mkdir(exist_ok=True)
+            try:
+                (here / neutral.name(name)).mkdir()
+            except FileExistsError:
+                raise Unreadable("submission.same_name", name=neutral.name(name)) from None
         for name in files:
-            source, copy = Path(parent, name), here / neutral.name(name)
-            if source.is_symlink():
-                copy.symlink_to(os.readlink(source))
-            else:
-                shutil.copyfile(source, copy)
+            source = Path(parent, name)
+            if source.is_symlink() or not source.is_file():
+                continue
+            try:
+                with open(source, "rb") as original, open(here / neutral.name(name), "xb") as copy:  # x: never over a link
+                    shutil.copyfileobj(original, copy)
+            except FileExistsError:
+                raise Unreadable("submission.same_name", name=neutral.name(name)) from None
 
 
 def files_of(folder: Path) -> list[Path]:

@@ -51,7 +51,7 @@ def parse(line: bytes) -> Event | None:
     values = {"kind": raw["ev"]}
     for name, value in raw.items():
         if name in NAMES and name != "kind":
-            values[name] = tuple(value) if isinstance(value, list) else value
+            values[name] = _clean(tuple(value) if isinstance(value, list) else value)
     if not isinstance(values.get("pid"), int) or not isinstance(values.get("t"), (int, float)):
         return None
     for name in ("requested", "bound", "effective"):  # (host, port, ...)
@@ -64,3 +64,12 @@ def parse(line: bytes) -> Event | None:
     if not isinstance(values.get("errno"), (int, type(None))):
         values["errno"] = None
     return Event(**values)
+
+
+def _clean(value):
+    """A program's text with no lone surrogate (a literal can hold one; no UTF-8 writer takes it)."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, tuple):
+        return tuple(_clean(item) for item in value)
+    return value

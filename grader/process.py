@@ -159,6 +159,9 @@ class StudentProcess:
         self._events = os.fdopen(events_read, "rb", buffering=0)
         os.set_blocking(events_read, False)
         os.set_blocking(self._popen.stdout.fileno(), False)
+        # Typed lines never block the grader: a program that shrinks its pipe and never reads
+        # (while it forges `input` events) loses what does not fit, the grader waits on nothing.
+        os.set_blocking(self._popen.stdin.fileno(), False)
         self._pidfd = os.pidfd_open(self.pid)
         self._thread = threading.Thread(target=self._pump, name=f"pump-{self.role}", daemon=True)
         self._thread.start()
@@ -278,12 +281,13 @@ class StudentProcess:
         program_seen = False
         for pid in (self.pid, *self.descendants()):
             sleeping = ("S", "D", "t", "T") if pid == self.pid else ("S", "D", "t", "T", "Z")
+            state = None  # no task read: the process is gone as it was looked at
             try:
                 for task in Path(f"/proc/{pid}/task").iterdir():
                     state, *fields = (task / "stat").read_text().rsplit(")", 1)[1].split()[:7]
                     if state not in sleeping or (state != "Z" and int(fields[5]) & PF_EXITING):
                         return False  # busy, or ending: a task may sleep in the kernel as it exits
-                if not program_seen and state != "Z":
+                if not program_seen and state not in (None, "Z"):
                     program_seen = Path(f"/proc/{pid}/comm").read_text().strip() not in WRAPPERS
             except OSError:
                 continue  # gone: not busy

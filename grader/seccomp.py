@@ -45,7 +45,10 @@ DENIED = (
     "quotactl_fd", "syslog", "lookup_dcookie", "nfsservctl", "vhangup", "iopl", "ioperm", "uselib",
     "get_kernel_syms", "query_module", "sysfs", "_sysctl", "ustat",
     # memory placement across the machine's nodes (Docker: CAP_SYS_NICE only)
-    "mbind", "migrate_pages", "move_pages", "set_mempolicy",
+    "mbind", "migrate_pages", "move_pages", "set_mempolicy", "set_mempolicy_home_node",
+    # what watches or spends what other checks share: file events on the folders every check
+    # sees (the Python, /etc: another check's imports), the machine's async-IO budget
+    "inotify_init", "inotify_init1", "io_setup",
     # newer views of the mount table and of trees (Linux 6.8, 6.15), where libseccomp knows them
     "listmount", "statmount", "open_tree_attr",
 )
@@ -64,7 +67,7 @@ ALLOWED_FAMILIES = {"AF_UNIX": 1, "AF_INET": 2, "AF_INET6": 10, "AF_NETLINK": 16
 FAMILIES = 64  # past AF_MAX (46 in Linux 6.x): any family a kernel may add is refused too
 
 ALLOW, KILL_PROCESS = 0x7FFF0000, 0x80000000
-CMP_MASKED_EQ = 7
+CMP_NE, CMP_MASKED_EQ = 1, 7
 ATTRIBUTE_BAD_ARCH = 2  # SCMP_FLTATR_ACT_BADARCH
 
 
@@ -126,6 +129,10 @@ def program() -> bytes:
         rule("clone3", refuse(errno.ENOSYS))  # its flags lie in memory no filter reads: clone instead
         for family in sorted(set(range(FAMILIES)) - set(ALLOWED_FAMILIES.values())):
             rule("socket", refuse(errno.EAFNOSUPPORT), (0, CMP_MASKED_EQ, 0xFFFFFFFF, family))
+        # netlink only to ask for the machine's addresses and routes (NETLINK_ROUTE, 0), never to
+        # hear the machine's device events or audit log
+        rule("socket", refuse(errno.EPROTONOSUPPORT), (0, CMP_MASKED_EQ, 0xFFFFFFFF, ALLOWED_FAMILIES["AF_NETLINK"]),
+             (2, CMP_NE, 0, 0))
         absent = sorted(set(missing) & set(REQUIRED))
         if absent:
             raise Unavailable(f"this machine's libseccomp does not know {', '.join(absent)}: it is too old")

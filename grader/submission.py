@@ -10,10 +10,12 @@ expects and the .py files that are there.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import untrusted
 from .discover import Unreadable, inspect, junk
 from .i18n import submission_error
 from .roles import Choice, assign, read_script
@@ -40,7 +42,8 @@ def resolve(folder: str | Path, exercise: Exercise, overrides: dict[str, str] | 
         inspect(folder)
     except Unreadable as error:
         raise submission_error(error.message.key, **error.message.params) from None
-    found = tuple(sorted(str(p.relative_to(folder)) for p in folder.rglob("*.py") if not junk(p.relative_to(folder).parts)))
+    found = tuple(sorted(str(p.relative_to(folder)) for p in untrusted.files(folder)  # no link: it may name /dev/zero
+                         if p.suffix == ".py" and not junk(p.relative_to(folder).parts)))
     overrides = overrides or {}
     for role in overrides:
         if role not in exercise.files:
@@ -48,7 +51,7 @@ def resolve(folder: str | Path, exercise: Exercise, overrides: dict[str, str] | 
     files, missing = {}, {}
     for role, expected in exercise.files.items():
         name = overrides.get(role, expected)
-        path = (folder / name).resolve()
+        path = Path(os.path.realpath(folder / name))  # a loop of links resolves too
         if not path.is_relative_to(folder):
             if (folder / name).is_symlink():
                 raise submission_error("submission.link_outside", name=name, target=str(path), folder=str(folder))

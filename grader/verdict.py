@@ -19,10 +19,12 @@ import pytest
 from .errors import CheckFailed
 from .i18n import has
 from .limits import LIMITS
+from .neutral import controls
 from .results import ERROR, FAILED, PASSED, SKIPPED, CheckResult, Failure, Message, ProcessReport
 from .spec import Check, Exercise
 
 TAIL_LINES = 15  # lines of a program's output kept in a result
+TAIL_CHARS = 8192  # and characters: a report is read, not a dump
 # Exceptions whose message tells a cause of their own: (type, words in the message, hint variant)
 EXCEPTION_VARIANTS = (
     ("TypeError", "'NoneType' object is not subscriptable", "none"),  # fetchone()[0] when no row matched
@@ -208,4 +210,10 @@ def _shown_path(path: Path) -> str:
 
 
 def _tail(text: str) -> str:
-    return "\n".join(text.rstrip().splitlines()[-TAIL_LINES:])
+    """The last lines a report keeps of a stream, at most TAIL_CHARS of them (a line of 300 KB
+    without a newline is cut too), control characters escaped (grader/neutral.py): every
+    format that shows it reads it so."""
+    kept = "\n".join(text.rstrip().splitlines()[-TAIL_LINES:])
+    if len(kept) > TAIL_CHARS:
+        kept = "[…] " + kept[-TAIL_CHARS:]
+    return controls(kept)

@@ -24,6 +24,8 @@ import tempfile
 import traceback
 from pathlib import Path
 
+from . import untrusted
+
 
 def _stop(signum, frame):
     raise KeyboardInterrupt  # unwinds through every check's clean-up
@@ -46,8 +48,9 @@ def sources(folder: str, files: dict[str, str]) -> dict:
     """The graded scripts' text, role -> {path, text}, for the batch's copied-work section."""
     found = {}
     for role, name in files.items():
-        with open(os.path.join(folder, name), "rb") as script:
-            found[role] = {"path": name, "text": script.read(SOURCE_MAX_BYTES).decode("utf-8", errors="replace")}
+        data = untrusted.read(Path(folder, name), SOURCE_MAX_BYTES)  # never a link, a FIFO or a device
+        if data is not None:
+            found[role] = {"path": name, "text": data.decode("utf-8", errors="replace")}
     return found
 
 

@@ -338,6 +338,16 @@ def make_hostile_class(tmp: Path) -> Path:
     shutil.copy(echo / "server.py", room / "s07\x1b[2J\x1b[32mALL PASSED\x1b[0m" / "server.py")
     (room / '=HYPERLINK("evil.example","x")').mkdir()
     shutil.copy(echo / "server.py", room / '=HYPERLINK("evil.example","x")' / "server.py")
+    (room / "s10-twice").mkdir()  # a folder and a zip of one id: whichever was graded last won
+    shutil.copy(echo / "server.py", room / "s10-twice" / "server.py")
+    shutil.copy(room / "s02-longname.zip", room / "s10-twice.zip")
+    writes = room / "s11-writes-through-a-link"  # a link, then a file whose name reads the same:
+    writes.mkdir()  # the copy made the link and wrote the file through it, as root
+    shutil.copy(echo / "server.py", writes / "server.py")
+    for number in range(40):
+        shown, raw = f"n{number}\\x81", os.fsdecode(f"n{number}".encode() + b"\x81")
+        (writes / shown).symlink_to(tmp / "written-through-a-link")
+        (writes / raw).write_text("written through a link the grader made\n")
     with zipfile.ZipFile(room / "s09-bomb.zip", "w", zipfile.ZIP_DEFLATED) as zipped:  # 40 x 12 MB: 500 KB packed
         for number in range(40):
             zipped.writestr(f"data{number}.bin", bytes(12 * 1024 * 1024))
@@ -354,7 +364,11 @@ def test_a_hostile_class_is_one_row_a_hand_in_and_nothing_it_names_reaches_the_t
         assert "\x1b" not in done.stdout, done.stdout  # a name's escapes are shown, never obeyed
     book = rows(out)
     assert "s07\\x1b[2J\\x1b[32mALL PASSED\\x1b[0m" in book
-    assert len(book) == 9
+    assert len(book) == 12
+    assert not (tmp_path / "written-through-a-link").exists()
+    assert book["s11-writes-through-a-link"]["server-listens"] == "1"
+    assert "another hand-in has the same id (s10-twice, s10-twice.zip)" in book["s10-twice"]["not graded because"]
+    assert "another hand-in has the same id" in book["s10-twice (2)"]["not graded because"]
     assert book["s01-ok"]["verdict"] == "passed"
     assert book["s03-服务端"]["verdict"] == "failed"  # graded: a server without its client
     assert book["s04-gbkfile"]["server-echoes"] == "2"  # 服务端.py, read as its Windows named it, graded
