@@ -13,6 +13,7 @@ and the report says so.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import select
@@ -101,9 +102,11 @@ PROC_MASKED = ("/proc/kcore", "/proc/keys", "/proc/key-users", "/proc/timer_list
 PROC_SHARED = ("/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs", "/proc/pressure")
 
 
-def masked() -> list[tuple[str, bool]]:
-    """(path, is a folder) of every path to mask that this machine has."""
-    return [(path, os.path.isdir(path)) for path in (*SECRETS, *PROC_MASKED) if os.path.lexists(path)]
+@functools.lru_cache(maxsize=1)
+def masked() -> tuple[tuple[str, bool], ...]:
+    """(path, is a folder) of every path to mask that this machine has: looked up once a
+    process, not at each program's start."""
+    return tuple((path, os.path.isdir(path)) for path in (*SECRETS, *PROC_MASKED) if os.path.lexists(path))
 
 
 class Gate:
@@ -242,7 +245,7 @@ class View:
                 "visible": [str(folder) for folder in self.shown()],
                 "read_only": [[str(source), str(path)] for source, path in self.read_only],
                 "identity": [self.identity.uid, self.identity.gid] if self.identity else None,
-                "masked": masked(), "proc_shared": list(PROC_SHARED)}
+                "masked": [list(entry) for entry in masked()], "proc_shared": list(PROC_SHARED)}
 
 
 def exit_status(returncode: int | None) -> int | None:
